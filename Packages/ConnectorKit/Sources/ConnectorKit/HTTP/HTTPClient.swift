@@ -17,14 +17,17 @@ public final class HTTPClient: Sendable {
     private let limiter: RateLimiter
     private let context: ConnectorContext
     private let session: URLSession
+    private let credentialName: String
 
     /// Creates a client.
     /// - Parameters:
     ///   - authorization: the full `Authorization` header value (`Bearer …`, or a raw key).
+    ///   - credentialName: what the credentials are called in a 401 message ("API key").
     ///   - rateLimits: limits to stay under; empty for none.
-    public init(baseURL: URL, authorization: String?, rateLimits: [RateLimit] = [],
-                context: ConnectorContext) {
+    public init(baseURL: URL, authorization: String?, credentialName: String = "API key",
+                rateLimits: [RateLimit] = [], context: ConnectorContext) {
         self.baseURL = baseURL
+        self.credentialName = credentialName
         var headers = ["Accept": "application/json", "User-Agent": context.userAgent]
         if let authorization { headers["Authorization"] = authorization }
         self.headers = headers
@@ -75,7 +78,7 @@ public final class HTTPClient: Sendable {
                     }
                 case 401:
                     throw ConnectorError.unauthenticated(
-                        host: host, message: "the credentials were rejected by \(host) (HTTP 401 on \(endpoint))")
+                        host: host, message: "the \(credentialName) was rejected by \(host) (HTTP 401 on \(endpoint))")
                 case 429, 500, 502, 503, 504:
                     failure = "HTTP \(status)"
                     if status == 429 {

@@ -1,0 +1,16 @@
+import ConnectorKit
+
+/// A plugin that passed every load check: its file and its connector witness.
+public struct LoadedPlugin: @unchecked Sendable {
+    /// The `.so` it came from.
+    public let path: String
+    /// The plugin's connector.
+    public let connector: any Connector
+
+    /// What the plugin says about itself.
+    public var metadata: ConnectorMetadata { connector.metadata }
+    /// The file name, for messages.
+    public var fileName: String { (path as NSString).lastPathComponent }
+}
+
+import Foundation

@@ -1,0 +1,94 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file written beside its destination and renamed over it only when complete.
+///
+/// Readers see the old file or the new one, never half of either; `discard` removes the
+/// temp file and leaves the destination untouched.
+public final class AtomicFile {
+    /// Where the file ends up.
+    public let destination: String
+    /// The temp file being written, in the same directory (rename must not cross devices).
+    public let temporaryPath: String
+    private var descriptor: Int32
+    private var buffer = [UInt8]()
+
+    /// Creates the temp file next to `destination`.
+    public init(destination: String) throws {
+        self.destination = destination
+        let directory = (destination as NSString).deletingLastPathComponent
+        let name = (destination as NSString).lastPathComponent
+        let dir = directory.isEmpty ? "." : directory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw HostError.usage("output directory \(dir) does not exist")
+        }
+        temporaryPath = (dir as NSString).appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw HostError.failed("cannot create \(temporaryPath): \(String(cString: strerror(errno)))")
+        }
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Appends UTF-8 text.
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Appends bytes.
+    public func write(_ data: Data) throws {
+        buffer.append(contentsOf: data)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Hands buffered bytes to the kernel (for streaming formats).
+    public func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw HostError.failed("cannot write \(temporaryPath): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs to disk and renames over the destination.
+    public func commit() throws {
+        try flush()
+        guard fsync(descriptor) == 0 else {
+            throw HostError.failed("cannot sync \(temporaryPath): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        descriptor = -1
+        try AtomicFile.rename(temporaryPath, over: destination)
+    }
+
+    /// Renames `source` over `destination` and syncs the directory, or removes `source` and throws.
+    public static func rename(_ source: String, over destination: String) throws {
+        guard Glibc.rename(source, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(source)
+            throw HostError.failed("cannot move the snapshot into \(destination): \(reason)")
+        }
+        let directory = (destination as NSString).deletingLastPathComponent
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// Removes the temp file; the destination is untouched.
+    public func discard() {
+        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        unlink(temporaryPath)
+    }
+
+    deinit {
+        if descriptor >= 0 { discard() }
+    }
+}
