@@ -33,7 +33,9 @@ enum CommonOptions {
     static let json = OptionSpec.flag("json", "machine-readable output")
     static let help = OptionSpec.flag("help", "show this help")
 
-    static func catalog(_ parsed: ParsedArguments, _ invocation: Invocation, reportFailures: Bool = true) throws -> PluginCatalog {
+    /// Loads the plugins; failures are printed only where asked (list-plugins), or when
+    /// the plugin a command wants is missing.
+    static func catalog(_ parsed: ParsedArguments, _ invocation: Invocation, reportFailures: Bool = false) throws -> PluginCatalog {
         try PluginCatalog(configFlag: parsed.values["config"], pluginsDirectoryFlag: parsed.values["plugins-dir"],
                           environment: invocation.environment, executableDirectory: invocation.executableDirectory,
                           reportFailures: reportFailures)

@@ -28,7 +28,7 @@ enum ListPluginsCommand: Command {
         let parsed = try ParsedArguments.parse(arguments, options: options)
         if parsed.has("help") { invocation.out(help()); return 0 }
         guard parsed.positionals.isEmpty else { throw HostError.usage("list-plugins takes no arguments") }
-        let catalog = try CommonOptions.catalog(parsed, invocation)
+        let catalog = try CommonOptions.catalog(parsed, invocation, reportFailures: true)
         let plugins = catalog.result.plugins
         if parsed.has("json") {
             try invocation.outJSON(Listing(

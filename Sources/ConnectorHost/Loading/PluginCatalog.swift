@@ -32,9 +32,13 @@ public struct PluginCatalog {
         }
     }
 
-    /// The plugin named `name`, or a usage error listing the ones there are.
+    /// The plugin named `name`, or a usage error listing the ones there are (and the
+    /// files that failed to load, since the wanted one may be among them).
     public func plugin(named name: String) throws -> LoadedPlugin {
         if let plugin = result.plugin(named: name) { return plugin }
+        for failure in result.failures {
+            FileHandle.standardError.write(Data("connhost: \(failure)\n".utf8))
+        }
         let names = result.plugins.map(\.metadata.name)
         let hint = ParsedArguments.closest(to: name, in: names).map { "; did you mean '\($0)'?" }
             ?? (names.isEmpty ? "; no plugins found in \(directories.joined(separator: ", "))"

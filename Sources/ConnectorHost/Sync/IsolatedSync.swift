@@ -58,7 +58,13 @@ public struct IsolatedSync {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["__worker", pluginPath]
-        process.environment = ProcessInfo.processInfo.environment.merging(options.environment) { _, new in new }
+        // The runtime's backtracer would print pages to stderr and slow the crash down.
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(options.environment) { _, new in new }
+            .merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new }
+        let errors = Pipe()
+        process.standardError = errors
+        let diagnostics = StderrCollector(errors.fileHandleForReading, forward: options.verbose)
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -92,7 +98,12 @@ public struct IsolatedSync {
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal {
             sink.abort()
-            throw WorkerFailure(status: 1, message: "plugin \(pluginName) crashed (signal \(process.terminationStatus)); nothing was written")
+            let cause = diagnostics.finish().last { $0.contains("Fatal error") || $0.contains("error:") }
+            throw WorkerFailure(status: 1, message: "plugin \(pluginName) crashed (signal \(process.terminationStatus))"
+                                + (cause.map { ": \($0)" } ?? "") + "; nothing was written")
+        }
+        for line in diagnostics.finish() where !options.verbose {
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
         }
         if let failure {
             sink.abort()
@@ -126,4 +137,38 @@ public struct IsolatedSync {
         }
         if !pending.isEmpty { try body(pending) }
     }
+}
+
+/// Drains a worker's stderr on its own thread (a full pipe would stall the worker) and
+/// keeps the last lines for the crash report.
+final class StderrCollector: @unchecked Sendable {
+    private var lines: [String] = []
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle, forward: Bool) {
+        Thread.detachNewThread { [self] in
+            try? IsolatedSync.forEachLine(of: handle) { data in
+                let line = String(decoding: data, as: UTF8.self)
+                if forward { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+                lock.lock()
+                lines.append(line)
+                if lines.count > 200 { lines.removeFirst(lines.count - 200) }
+                lock.unlock()
+            }
+            done.signal()
+        }
+    }
+
+    /// Waits for the stream to end and returns what was kept (once; later calls return nothing).
+    func finish() -> [String] {
+        lock.lock()
+        if finished { lock.unlock(); return [] }
+        finished = true
+        lock.unlock()
+        done.wait()
+        lock.lock(); defer { lock.unlock() }
+        return lines
+    }
+    private var finished = false
 }

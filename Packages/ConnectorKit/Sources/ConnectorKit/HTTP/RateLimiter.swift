@@ -18,7 +18,7 @@ public actor RateLimiter {
     private let margin: Double
 
     /// Creates a limiter; with no limits it never waits.
-    public init(_ limits: [RateLimit], margin: TimeInterval = 0.01) {
+    public init(_ limits: [RateLimit], margin: TimeInterval = 0.015) {
         self.windows = limits.map { Window(limit: $0, starts: Array(repeating: -.infinity, count: $0.requests)) }
         self.margin = margin
     }
@@ -32,15 +32,25 @@ public actor RateLimiter {
             // The oldest of the last N starts must be a full window behind this one.
             start = max(start, window.starts[window.next] + window.limit.per + margin)
         }
+        var slots: [Int] = []
         for index in windows.indices {
+            slots.append(windows[index].next)
             windows[index].starts[windows[index].next] = start
             windows[index].next = (windows[index].next + 1) % windows[index].limit.requests
         }
         let wait = start - now
         if wait > 0 {
             try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            // Sleeps overshoot; later requests must be spaced from when this one really left.
+            settle(slots: slots, reserved: start, actual: Self.now())
         }
         return max(0, wait)
+    }
+
+    private func settle(slots: [Int], reserved: Double, actual: Double) {
+        for (index, slot) in zip(windows.indices, slots) where windows[index].starts[slot] == reserved {
+            windows[index].starts[slot] = max(reserved, actual)
+        }
     }
 
     /// Holds every request back until `seconds` from now (after a 429 with `Retry-After`).
