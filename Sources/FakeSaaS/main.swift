@@ -1,1 +1,67 @@
-print("todo")
+import Foundation
+import Glibc
+
+// FakeSaaS: loopback Aha!- and Codefresh-shaped tenants for tests, the demo and
+// benchmarks. Contract: stdout carries exactly one line, the base URL, printed once
+// the server accepts connections (and after --truth is written); diagnostics go to
+// stderr; the process always ends by itself after --max-seconds.
+
+let options: Options
+do {
+    options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    if error.description == "help" {
+        print(Options.usage)
+        exit(0)
+    }
+    FileHandle.standardError.write(Data("FakeSaaS: \(error.description) (FakeSaaS --help lists the options)\n".utf8))
+    exit(2)
+}
+
+signal(SIGPIPE, SIG_IGN)
+signal(SIGTERM) { _ in _exit(0) }
+signal(SIGINT) { _ in _exit(0) }
+
+let tenant: any Tenant
+switch options.mode {
+case .aha:
+    let dataset = AhaDataset.generate(seed: options.seed, sizes: .init(
+        users: options.users, extraUsers: options.extraUsers, teams: options.teams,
+        virtualUsers: options.virtualUsers, dropMember: options.dropMember))
+    tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax)
+case .codefresh:
+    let dataset = CodefreshDataset.generate(seed: options.seed, users: options.users,
+                                            accounts: options.accounts, noActiveAccount: options.noActiveAccount)
+    tenant = CodefreshTenant(dataset: dataset, apiKey: options.apiKey)
+}
+
+let service = FakeService(tenant: tenant, traffic: TrafficControl(limits: options.limits), faults: options.faults)
+
+let server: HTTPServer
+do {
+    server = try HTTPServer(port: options.port)
+} catch {
+    FileHandle.standardError.write(Data("FakeSaaS: \(error)\n".utf8))
+    exit(1)
+}
+
+if let path = options.truthPath {
+    do {
+        try Data(service.truthJSON()).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        FileHandle.standardError.write(Data("FakeSaaS: cannot write --truth \(path): \(error.localizedDescription)\n".utf8))
+        exit(1)
+    }
+}
+
+// The hard deadline: a forgotten fake never outlives its test run.
+let deadline = Thread {
+    Thread.sleep(forTimeInterval: options.maxSeconds)
+    _exit(0)
+}
+deadline.start()
+
+print("http://127.0.0.1:\(server.port)")
+fflush(stdout)
+
+server.serve { request in service.respond(to: request) }

@@ -1,0 +1,84 @@
+import Glibc
+import Synchronization
+
+/// Puts a tenant behind the test machinery shared by every fake: `/_fake/*`, rate
+/// limits, fault injection and auth, in that order. Faults come before auth, as a
+/// failing gateway would answer before the service checks credentials; `/_fake/*`
+/// is never limited, faulted or counted.
+final class FakeService: Sendable {
+    let tenant: any Tenant
+    let traffic: TrafficControl
+    let faults: FaultPlan
+    private let truthCache = Mutex<[UInt8]?>(nil)
+
+    init(tenant: any Tenant, traffic: TrafficControl, faults: FaultPlan) {
+        self.tenant = tenant
+        self.traffic = traffic
+        self.faults = faults
+    }
+
+    /// The ground-truth document, built on first use (large tenants make it tens of MB).
+    func truthJSON() -> [UInt8] {
+        truthCache.withLock { cache in
+            if let cache { return cache }
+            let bytes = tenant.truth().jsonBytes()
+            cache = bytes
+            return bytes
+        }
+    }
+
+    func respond(to request: HTTPRequest) -> Reply {
+        if request.path.hasPrefix("/_fake/") { return Reply(response: fakeEndpoint(request)) }
+
+        let number: Int
+        switch traffic.arrive() {
+        case .limited(let retryAfter):
+            var response = tenant.errorResponse(status: 429)
+            if traffic.limits.sendRetryAfter { response.extraHeaders.append(("Retry-After", String(retryAfter))) }
+            return Reply(response: response)
+        case .admitted(let n):
+            number = n
+        }
+
+        let key = "\(request.method) \(request.target)"
+        let occurrence = faults.injectsRandomFaults ? traffic.nextOccurrence(of: key) : 0
+        let decision = faults.decide(key: key, occurrence: occurrence, requestNumber: number, page: request.query["page"])
+        if decision.stallMilliseconds > 0 {
+            traffic.count(.stall)
+            usleep(useconds_t(min(decision.stallMilliseconds, 3_600_000)) * 1000)
+        }
+        if case .fail(let status) = decision.outcome {
+            traffic.count(.fail)
+            return Reply(response: tenant.errorResponse(status: status))
+        }
+
+        let response: HTTPResponse
+        if tenant.isAuthorized(request) {
+            response = tenant.handle(request)
+        } else {
+            traffic.countUnauthorized()
+            response = tenant.errorResponse(status: 401)
+        }
+
+        switch decision.outcome {
+        case .reset:
+            traffic.count(.reset)
+            return Reply(response: response, resetHalfway: true)
+        case .truncate where response.status == 200 && !response.body.isEmpty:
+            traffic.count(.truncate)
+            var cut = response
+            cut.body = Array(response.body.prefix(max(1, response.body.count / 2)))
+            return Reply(response: cut)
+        default:
+            return Reply(response: response)
+        }
+    }
+
+    private func fakeEndpoint(_ request: HTTPRequest) -> HTTPResponse {
+        switch request.path {
+        case "/_fake/stats": return HTTPResponse(status: 200, body: traffic.statsJSON())
+        case "/_fake/truth": return HTTPResponse(status: 200, body: truthJSON())
+        default: return HTTPResponse(status: 404, json: "{\"error\":\"Not found\"}")
+        }
+    }
+}
