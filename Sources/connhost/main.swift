@@ -3,7 +3,7 @@ import Foundation
 
 /// Every command, in the order `connhost --help` lists them.
 nonisolated(unsafe) let commands: [any Command.Type] = [
-    ListPluginsCommand.self, SyncCommand.self, ValidateCommand.self, DemoCommand.self,
+    ListPluginsCommand.self, SyncCommand.self, ShowCommand.self, DiffCommand.self, ValidateCommand.self, DemoCommand.self,
 ]
 
 let version = "0.1.0"

@@ -1,0 +1,58 @@
+import ConnectorHost
+import Foundation
+
+/// `connhost diff <old> <new>`: the resources, entitlements and grants that changed.
+///
+/// Exit status as diff(1): 0 equal, 1 different, 2 trouble. A snapshot that cannot be
+/// read is trouble (2) here, not 1, so that scripts never mistake it for a change.
+enum DiffCommand: Command {
+    static let name = "diff"
+    static let summary = "Compare two snapshots (any formats): added, removed and changed records"
+    static let usage = "connhost diff <old> <new> [--json]"
+    static let options = [CommonOptions.json, CommonOptions.help]
+
+    /// The `--json` object.
+    struct Report: Encodable {
+        var equal: Bool
+        var old: String
+        var new: String
+        var changes: [SnapshotDiff.Change]
+        var summary: [String: [String: Int]]
+    }
+
+    static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
+        let parsed = try ParsedArguments.parse(arguments, options: options)
+        if parsed.has("help") {
+            invocation.out(help(extra: "\nExit status: 0 the snapshots are equal, 1 they differ, 2 usage error or unreadable snapshot.\n"))
+            return 0
+        }
+        guard parsed.positionals.count == 2 else {
+            throw HostError.usage("diff needs two snapshot files: \(usage)")
+        }
+        let (oldPath, newPath) = (parsed.positionals[0], parsed.positionals[1])
+        let old: Snapshot, new: Snapshot
+        do {
+            old = try SnapshotReader.read(oldPath)
+            new = try SnapshotReader.read(newPath)
+        } catch HostError.failed(let message) {
+            throw HostError.usage(message)
+        }
+        if old.connector != new.connector {
+            invocation.err("note: comparing snapshots of different connectors (\(old.connector), \(new.connector))")
+        }
+        let diff = SnapshotDiff(old: old, new: new)
+        if parsed.has("json") {
+            var summary: [String: [String: Int]] = [:]
+            for (kind, byAction) in diff.counts {
+                summary[kind.rawValue] = Dictionary(uniqueKeysWithValues: byAction.map { ($0.key.rawValue, $0.value) })
+            }
+            try invocation.outJSON(Report(equal: diff.isEmpty, old: oldPath, new: newPath,
+                                          changes: diff.changes, summary: summary))
+        } else {
+            var text = diff.lines.joined(separator: "\n")
+            text += (text.isEmpty ? "" : "\n") + diff.summaryLine
+            invocation.out(text)
+        }
+        return diff.isEmpty ? 0 : 1
+    }
+}
