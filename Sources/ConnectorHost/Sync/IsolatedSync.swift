@@ -91,11 +91,11 @@ public struct IsolatedSync {
             }
         } catch {
             process.terminate()
-            process.waitUntilExit()
+            process.waitForExit()
             sink.abort()
             throw error
         }
-        process.waitUntilExit()
+        process.waitForExit()
         if process.terminationReason == .uncaughtSignal {
             sink.abort()
             let cause = diagnostics.finish().last { $0.contains("Fatal error") || $0.contains("error:") }

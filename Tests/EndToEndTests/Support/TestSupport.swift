@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ConnectorHost
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,7 +65,7 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         group.wait()
         Issue.record("\(executable) \(arguments.joined(separator: " ")) timed out after \(timeout)s")
     }
-    process.waitUntilExit()
+    process.waitForExit()
     return ProcessResult(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
                          stdout: String(decoding: outBuffer.data, as: UTF8.self), stderr: String(decoding: errBuffer.data, as: UTF8.self))
 }
