@@ -47,6 +47,13 @@ enum SyncCommand: Command {
         let secrets = ConfigResolver.secrets(of: config, plugin.metadata)
         let context = syncOptions.makeContext(secrets: secrets)
 
+        let started = Date()
+        let unchanged = FileManager.default.fileExists(atPath: output) ? "; \(output) was not changed" : ""
+        InterruptHandler.install { signo in
+            let name = signo == SIGINT ? "SIGINT" : "SIGTERM"
+            return "connhost: \(plugin.metadata.name): interrupted by \(name) after "
+                + String(format: "%.1fs", Date().timeIntervalSince(started)) + ", nothing written\(unchanged)"
+        }
         let summary: SyncSummary
         do {
             if parsed.has("isolate") {
@@ -61,8 +68,7 @@ enum SyncCommand: Command {
                                                progress: progress).run(into: sink)
             }
         } catch {
-            invocation.err(ErrorReport.message(for: error, connector: plugin.metadata.name, redact: context.redact)
-                           + (output == "-" ? "" : "; \(output) was not changed"))
+            invocation.err(ErrorReport.message(for: error, connector: plugin.metadata.name, redact: context.redact) + unchanged)
             return ErrorReport.status(for: error)
         }
         for warning in summary.warnings { invocation.err("warning: \(plugin.metadata.name): \(warning)") }

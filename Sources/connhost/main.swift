@@ -45,6 +45,9 @@ func main() async -> Int32 {
         return 0
     case "__worker":
         guard let path = arguments.first else { return 2 }
+        // The parent ignores these for its own handlers; the worker must stay killable.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
         return await WorkerEntry.run(pluginPath: path, options: SyncOptions(environment: invocation.environment))
     default:
         break

@@ -30,6 +30,7 @@ public final class AtomicFile {
         guard descriptor >= 0 else {
             throw HostError.failed("cannot create \(temporaryPath): \(String(cString: strerror(errno)))")
         }
+        TemporaryFiles.register(temporaryPath)
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -67,6 +68,7 @@ public final class AtomicFile {
         }
         close(descriptor)
         descriptor = -1
+        defer { TemporaryFiles.unregister(temporaryPath) }
         try AtomicFile.rename(temporaryPath, over: destination)
     }
 
@@ -86,6 +88,7 @@ public final class AtomicFile {
     public func discard() {
         if descriptor >= 0 { close(descriptor); descriptor = -1 }
         unlink(temporaryPath)
+        TemporaryFiles.unregister(temporaryPath)
     }
 
     deinit {

@@ -57,6 +57,7 @@ public final class SQLiteSnapshotSink: SnapshotSink {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw HostError.usage("output directory \(directory) does not exist")
         }
+        TemporaryFiles.register(temporaryPath)
         guard sqlite3_open_v2(temporaryPath, &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, nil) == SQLITE_OK else {
             let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             abort()
@@ -99,6 +100,7 @@ public final class SQLiteSnapshotSink: SnapshotSink {
             let fd = open(temporaryPath, O_RDONLY)
             if fd >= 0 { fsync(fd); close(fd) }
             try AtomicFile.rename(temporaryPath, over: destination)
+            TemporaryFiles.unregister(temporaryPath)
         } catch {
             abort()
             throw error
@@ -108,6 +110,7 @@ public final class SQLiteSnapshotSink: SnapshotSink {
     public func abort() {
         closeDatabase()
         unlink(temporaryPath)
+        TemporaryFiles.unregister(temporaryPath)
     }
 
     deinit {
