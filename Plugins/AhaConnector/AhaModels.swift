@@ -1,13 +1,13 @@
 import ConnectorKit
 
 /// `GET /api/v1/users`.
-struct AhaUsersPage: Decodable {
+struct AhaUsersPage: Decodable, Sendable {
     var users: [AhaUser]
     var pagination: PageNumberPagination
 }
 
 /// The fields of an Aha! user that the snapshot keeps.
-struct AhaUser: Decodable {
+struct AhaUser: Decodable, Sendable {
     var id: LenientString
     var name: String?
     var email: String?
@@ -22,13 +22,13 @@ struct AhaUser: Decodable {
 }
 
 /// `GET /api/v1/teams`.
-struct AhaTeamsPage: Decodable {
+struct AhaTeamsPage: Decodable, Sendable {
     var teams: [AhaTeam]
     var pagination: PageNumberPagination
 }
 
 /// An Aha! team; `team_members` is there only when asked for, as an object or an array.
-struct AhaTeam: Decodable {
+struct AhaTeam: Decodable, Sendable {
     var id: LenientString
     var name: String?
     var teamMembers: OneOrMany<AhaTeamMember>?

@@ -11,14 +11,22 @@ struct AhaTeamSyncer: ResourceSyncer {
     static let pageSize = 200
 
     let client: HTTPClient
+    let pages: PagePrefetcher<AhaTeamsPage>
     let members = MemberCache()
     var resourceType: ResourceType { Self.resourceType }
 
+    init(client: HTTPClient) {
+        self.client = client
+        pages = PagePrefetcher(concurrency: client.concurrency, totalPages: \.pagination.totalPages) { number in
+            try await client.get("/api/v1/teams", query: [
+                ("page", String(number)), ("per_page", String(Self.pageSize)), ("fields", "id,name,team_members"),
+            ], as: AhaTeamsPage.self)
+        }
+    }
+
     func list(_ request: ListRequest) async throws -> Page<Resource> {
         let number = try PageToken.pageNumber(request.page)
-        let page = try await client.get("/api/v1/teams", query: [
-            ("page", String(number)), ("per_page", String(Self.pageSize)), ("fields", "id,name,team_members"),
-        ], as: AhaTeamsPage.self)
+        let page = try await pages.page(number)
         for team in page.teams {
             if let listed = team.teamMembers {
                 await members.store(listed.elements.compactMap(\.accountUserID), for: team.id.value)

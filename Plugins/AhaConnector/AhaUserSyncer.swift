@@ -5,13 +5,19 @@ struct AhaUserSyncer: ResourceSyncer {
     static let resourceType = ResourceType(id: "user", displayName: "User", traits: [.user])
     static let pageSize = 200
 
-    let client: HTTPClient
+    let pages: PagePrefetcher<AhaUsersPage>
     var resourceType: ResourceType { Self.resourceType }
+
+    init(client: HTTPClient) {
+        pages = PagePrefetcher(concurrency: client.concurrency, totalPages: \.pagination.totalPages) { number in
+            try await client.get("/api/v1/users", query: [("page", String(number)), ("per_page", String(Self.pageSize))],
+                                 as: AhaUsersPage.self)
+        }
+    }
 
     func list(_ request: ListRequest) async throws -> Page<Resource> {
         let number = try PageToken.pageNumber(request.page)
-        let page = try await client.get("/api/v1/users", query: [("page", String(number)), ("per_page", String(Self.pageSize))],
-                                        as: AhaUsersPage.self)
+        let page = try await pages.page(number)
         return Page(page.users.map(Self.resource), next: page.pagination.nextToken(after: number))
     }
 

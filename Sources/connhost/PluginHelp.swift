@@ -3,9 +3,22 @@ import ConnectorKit
 
 /// Plugin config fields as flags and help text; no host code per plugin.
 enum PluginHelp {
-    /// Each config field of `plugin` as a `--<name> VALUE` option.
-    static func options(of plugin: LoadedPlugin) -> [OptionSpec] {
-        plugin.metadata.configFields.map { .value($0.name, "VALUE", $0.help) }
+    /// Each config field of `plugin` as `--<name> VALUE`, and `--<plugin>.<name> VALUE`
+    /// when several plugins run at once (a plain flag goes to every plugin with that field).
+    static func options(of plugin: LoadedPlugin, scoped: Bool = false) -> [OptionSpec] {
+        plugin.metadata.configFields.flatMap { field -> [OptionSpec] in
+            let plain = OptionSpec.value(field.name, "VALUE", field.help)
+            return scoped ? [plain, .value("\(plugin.metadata.name).\(field.name)", "VALUE", field.help)] : [plain]
+        }
+    }
+
+    /// The flag values that apply to `plugin`: `--<plugin>.<field>` wins over `--<field>`.
+    static func flags(for plugin: LoadedPlugin, in values: [String: String]) -> [String: String] {
+        var flags: [String: String] = [:]
+        for field in plugin.metadata.configFields {
+            flags[field.name] = values["\(plugin.metadata.name).\(field.name)"] ?? values[field.name]
+        }
+        return flags
     }
 
     /// A help section per plugin listing its flags and environment variables.
