@@ -18,7 +18,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "ConnectorHost", dependencies: [kit, "CSQLite"], swiftSettings: settings),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .target(name: "ConnectorHost", dependencies: [kit, "CSQLite", "CZstd"], swiftSettings: settings),
         .executableTarget(name: "connhost", dependencies: ["ConnectorHost", kit], swiftSettings: settings),
         .executableTarget(name: "FakeSaaS", swiftSettings: settings),
         .target(name: "AhaConnector", dependencies: [kit], path: "Plugins/AhaConnector", swiftSettings: settings),

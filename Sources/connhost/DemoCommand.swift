@@ -12,7 +12,7 @@ enum DemoCommand: Command {
         OptionSpec.value("users", "N", "users in the fake tenant (default 250)"),
         OptionSpec.value("seed", "N", "seed of the fake tenant's data (default 7)"),
         OptionSpec.value("output", "PATH", "snapshot file (default: ./connhost-demo-<plugin>.<ext>)"),
-        OptionSpec.value("format", "FORMAT", "sqlite (default), json or ndjson"),
+        OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z"),
         CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help,
     ]
 

@@ -8,8 +8,13 @@ import Foundation
 enum DiffCommand: Command {
     static let name = "diff"
     static let summary = "Compare two snapshots (any formats): added, removed and changed records"
-    static let usage = "connhost diff <old> <new> [--json]"
-    static let options = [CommonOptions.json, CommonOptions.help]
+    static let usage = "connhost diff <old> <new> [--sync-id ID] [--old-sync-id ID] [--new-sync-id ID] [--json]"
+    static let options = [
+        OptionSpec.value("sync-id", "ID", "c1z only: read this sync of each c1z file (default: its latest finished full sync)"),
+        OptionSpec.value("old-sync-id", "ID", "c1z only: the sync of <old>, e.g. to compare two syncs of one file"),
+        OptionSpec.value("new-sync-id", "ID", "c1z only: the sync of <new>"),
+        CommonOptions.json, CommonOptions.help,
+    ]
 
     /// The `--json` object.
     struct Report: Encodable {
@@ -32,8 +37,9 @@ enum DiffCommand: Command {
         let (oldPath, newPath) = (parsed.positionals[0], parsed.positionals[1])
         let old: Snapshot, new: Snapshot
         do {
-            old = try SnapshotReader.read(oldPath)
-            new = try SnapshotReader.read(newPath)
+            let (oldSync, newSync) = try syncIDs(parsed, oldPath, newPath)
+            old = try SnapshotReader.read(oldPath, syncID: oldSync)
+            new = try SnapshotReader.read(newPath, syncID: newSync)
         } catch HostError.failed(let message) {
             throw HostError.usage(message)
         }
@@ -54,5 +60,19 @@ enum DiffCommand: Command {
             invocation.out(text)
         }
         return diff.isEmpty ? 0 : 1
+    }
+
+    /// The sync ids for `<old>` and `<new>`: `--old-sync-id`/`--new-sync-id`, else
+    /// `--sync-id` for whichever of the two is a c1z file (at least one must be).
+    static func syncIDs(_ parsed: ParsedArguments, _ oldPath: String, _ newPath: String) throws -> (String?, String?) {
+        guard let shared = parsed.values["sync-id"] else {
+            return (parsed.values["old-sync-id"], parsed.values["new-sync-id"])
+        }
+        let isC1Z = try [oldPath, newPath].map { try SnapshotReader(path: $0).format == .c1z }
+        guard isC1Z.contains(true) else {
+            throw HostError.usage("--sync-id applies to c1z snapshots; neither \(oldPath) nor \(newPath) is one")
+        }
+        return (parsed.values["old-sync-id"] ?? (isC1Z[0] ? shared : nil),
+                parsed.values["new-sync-id"] ?? (isC1Z[1] ? shared : nil))
     }
 }

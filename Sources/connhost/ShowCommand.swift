@@ -5,10 +5,11 @@ import Foundation
 /// `connhost show <snapshot>`: what a snapshot holds, or the resources of one type.
 enum ShowCommand: Command {
     static let name = "show"
-    static let summary = "Summarise a snapshot file (sqlite, json or ndjson), or list one resource type"
-    static let usage = "connhost show <snapshot> [--type T] [--json]"
+    static let summary = "Summarise a snapshot file (sqlite, json, ndjson or c1z), or list one resource type"
+    static let usage = "connhost show <snapshot> [--type T] [--sync-id ID] [--json]"
     static let options = [
         OptionSpec.value("type", "T", "list the resources of type T (e.g. user) instead of the counts"),
+        OptionSpec.value("sync-id", "ID", "c1z only: read this sync (default: the latest finished full sync)"),
         CommonOptions.json, CommonOptions.help,
     ]
 
@@ -38,7 +39,7 @@ enum ShowCommand: Command {
         if parsed.has("help") { invocation.out(help()); return 0 }
         guard let path = parsed.positionals.first else { throw HostError.usage("show needs a snapshot file") }
         guard parsed.positionals.count == 1 else { throw HostError.usage("unexpected argument '\(parsed.positionals[1])'") }
-        let reader = try SnapshotReader(path: path)
+        let reader = try SnapshotReader(path: path, syncID: parsed.values["sync-id"])
         let snapshot = try reader.read()
         let counts = snapshot.resourceCounts
         let type = parsed.values["type"]

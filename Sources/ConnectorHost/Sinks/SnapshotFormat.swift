@@ -1,6 +1,6 @@
 /// The snapshot formats connhost writes, chosen by `--format` or the output's extension.
 public enum SnapshotFormat: String, CaseIterable, Sendable {
-    case sqlite, json, ndjson
+    case sqlite, json, ndjson, c1z
 
     /// The extension of default output names.
     public var fileExtension: String {
@@ -8,6 +8,7 @@ public enum SnapshotFormat: String, CaseIterable, Sendable {
         case .sqlite: return "db"
         case .json: return "json"
         case .ndjson: return "ndjson"
+        case .c1z: return "c1z"
         }
     }
 
@@ -17,6 +18,7 @@ public enum SnapshotFormat: String, CaseIterable, Sendable {
         case "db", "sqlite", "sqlite3": return .sqlite
         case "json": return .json
         case "ndjson", "jsonl": return .ndjson
+        case "c1z": return .c1z
         default: return nil
         }
     }
@@ -38,6 +40,7 @@ public enum SnapshotFormat: String, CaseIterable, Sendable {
         case .json: return JSONSnapshotSink(destination: destination)
         case .ndjson: return NDJSONSnapshotSink(destination: destination)
         case .sqlite: return try SQLiteSnapshotSink(destination: destination)
+        case .c1z: return C1ZSnapshotSink(destination: destination)
         }
     }
 }

@@ -7,25 +7,30 @@ import Glibc
 /// Reads a snapshot file of any format into a `Snapshot`, telling the format by the
 /// file's content rather than its name.
 ///
-/// SQLite files start with the SQLite magic header; an NDJSON stream's first line is an
-/// object with a `kind`; anything else starting with `{` must be a
-/// `connhost.snapshot/v1` JSON document. A file that is none of these, is truncated, or
-/// is an NDJSON stream without its final `sync_run` line fails with `HostError.failed`
-/// and a one-line reason naming the file; a missing file is `HostError.usage`.
+/// SQLite files start with the SQLite magic header; Baton `.c1z` files with `C1ZF\0`; an
+/// NDJSON stream's first line is an object with a `kind`; anything else starting with `{`
+/// must be a `connhost.snapshot/v1` JSON document. A file that is none of these, is
+/// truncated, or is an NDJSON stream without its final `sync_run` line fails with
+/// `HostError.failed` and a one-line reason naming the file; a missing file is
+/// `HostError.usage`.
 public struct SnapshotReader {
     /// The file being read.
     public let path: String
     /// The format detected from the file's content.
     public let format: SnapshotFormat
+    /// The sync a `.c1z` file is read at; `nil` for its latest finished full sync.
+    public let syncID: String?
     private let data: Data
 
     private static let sqliteMagic = Data("SQLite format 3\0".utf8)
     /// The longest first line examined to tell NDJSON from a one-line JSON document.
     private static let firstLineLimit = 1 << 20
 
-    /// Opens `path` and detects its format.
-    public init(path: String) throws {
+    /// Opens `path` and detects its format; `syncID` picks a sync of a `.c1z` file and is
+    /// a usage error for other formats, which hold one sync.
+    public init(path: String, syncID: String? = nil) throws {
         self.path = path
+        self.syncID = syncID
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw HostError.usage("no such snapshot file: \(path)")
@@ -40,11 +45,14 @@ public struct SnapshotReader {
             throw HostError.failed("cannot read \(path): \(error.localizedDescription)")
         }
         format = try Self.detect(data, path: path)
+        if syncID != nil && format != .c1z {
+            throw HostError.usage("--sync-id applies to c1z snapshots; \(path) is a \(format.rawValue) snapshot")
+        }
     }
 
     /// Reads the snapshot at `path`, whatever its format.
-    public static func read(_ path: String) throws -> Snapshot {
-        try SnapshotReader(path: path).read()
+    public static func read(_ path: String, syncID: String? = nil) throws -> Snapshot {
+        try SnapshotReader(path: path, syncID: syncID).read()
     }
 
     /// Reads the whole snapshot.
@@ -53,6 +61,7 @@ public struct SnapshotReader {
         case .sqlite: return try SQLiteSnapshotReader(path: path, size: data.count).read()
         case .json: return try readJSON()
         case .ndjson: return try readNDJSON()
+        case .c1z: return try C1ZSnapshotReader(path: path, data: data, syncID: syncID).read()
         }
     }
 
@@ -61,12 +70,19 @@ public struct SnapshotReader {
     private static func detect(_ data: Data, path: String) throws -> SnapshotFormat {
         guard !data.isEmpty else { throw HostError.failed("\(path) is empty, not a snapshot") }
         if data.starts(with: sqliteMagic) { return .sqlite }
+        if data.starts(with: C1ZSchema.magic) { return .c1z }
+        if data.starts(with: C1ZSchema.magicV3) {
+            throw HostError.failed("\(path) is a Baton c1z v3 file (C1Z3, a Pebble store); connhost reads c1z v1 (C1ZF) only")
+        }
         let start = contentStart(of: data)
         guard start < data.endIndex, data[start] == UInt8(ascii: "{") else {
             if data.starts(with: sqliteMagic.prefix(data.count)) {
                 throw HostError.failed("\(path) is truncated (\(data.count) bytes, shorter than an SQLite header)")
             }
-            throw HostError.failed("\(path) is not a connhost snapshot (expected an SQLite, JSON or NDJSON snapshot)")
+            if data.starts(with: C1ZSchema.magic.prefix(data.count)) {
+                throw HostError.failed("\(path) is truncated (\(data.count) bytes, shorter than a c1z header)")
+            }
+            throw HostError.failed("\(path) is not a connhost snapshot (expected an SQLite, JSON, NDJSON or c1z snapshot)")
         }
         let limit = data.index(start, offsetBy: min(firstLineLimit, data.endIndex - start))
         let end = data[start..<limit].firstIndex(of: 0x0A) ?? limit
