@@ -50,7 +50,7 @@ struct PluginHostTests {
             "connhost: plugin libHelloTwinConnector.so: name 'hello' is already taken by \(plugins.file("libHelloConnector.so")); skipped",
             "connhost: plugin libJunkConnector.so: not an ELF shared library",
             "connhost: plugin libNoEntryConnector.so: not a connhost plugin (no connhost_plugin_abi_version symbol)",
-            "connhost: plugin libOldABIConnector.so: ABI version 999, host expects 1: rebuild it against this ConnectorKit",
+            "connhost: plugin libOldABIConnector.so: ABI version 999, host expects 2: rebuild it against this ConnectorKit",
             "connhost: plugin libPrivateKitConnector.so: carries its own copy of ConnectorKit; link the shared libConnectorKit.so (a dynamic product dependency)",
         ]
         let lines = result.stderr.split(separator: "\n").map(String.init)

@@ -7,6 +7,13 @@ public struct LoadedPlugin: @unchecked Sendable {
     /// The plugin's connector.
     public let connector: any Connector
 
+    /// Wraps a connector loaded from `path`; also used for connectors linked into the
+    /// process (unit tests of the conformance check).
+    public init(path: String, connector: any Connector) {
+        self.path = path
+        self.connector = connector
+    }
+
     /// What the plugin says about itself.
     public var metadata: ConnectorMetadata { connector.metadata }
     /// The file name, for messages.

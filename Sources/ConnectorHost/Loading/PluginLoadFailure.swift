@@ -4,6 +4,20 @@ public struct PluginLoadFailure: Error, Hashable, Sendable, CustomStringConverti
     public let path: String
     /// What went wrong, in words a plugin author can act on.
     public let reason: String
+    /// Which of the loader's checks failed.
+    public var stage: Stage = .file
+
+    /// The loader's checks, in the order it makes them.
+    public enum Stage: String, Hashable, Sendable {
+        /// The file itself: readable, an ELF shared object, accepted by `dlopen`.
+        case file
+        /// `connhost_plugin_abi_version`: present and equal to the host's.
+        case abiVersion
+        /// `connhost_plugin_entry`, the shared ConnectorKit, the box, the factory, the name.
+        case entry
+        /// Another plugin already has the name.
+        case duplicateName
+    }
 
     /// `plugin <file>: <reason>`.
     public var description: String {

@@ -51,7 +51,8 @@ public struct PluginLoader {
                 case .success(let plugin):
                     if let other = result.plugins.first(where: { $0.metadata.name == plugin.metadata.name }) {
                         result.failures.append(PluginLoadFailure(
-                            path: path, reason: "name '\(plugin.metadata.name)' is already taken by \(other.path); skipped"))
+                            path: path, reason: "name '\(plugin.metadata.name)' is already taken by \(other.path); skipped",
+                            stage: .duplicateName))
                     } else {
                         result.plugins.append(plugin)
                     }
@@ -65,25 +66,25 @@ public struct PluginLoader {
 
     /// Loads one file, or says why not.
     public static func load(path: String) -> Swift.Result<LoadedPlugin, PluginLoadFailure> {
-        func fail(_ reason: String) -> Swift.Result<LoadedPlugin, PluginLoadFailure> {
-            .failure(PluginLoadFailure(path: path, reason: reason))
+        func fail(_ reason: String, _ stage: PluginLoadFailure.Stage = .entry) -> Swift.Result<LoadedPlugin, PluginLoadFailure> {
+            .failure(PluginLoadFailure(path: path, reason: reason, stage: stage))
         }
-        if let problem = elfProblem(path: path) { return fail(problem) }
+        if let problem = elfProblem(path: path) { return fail(problem, .file) }
 
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let message = dlerror().map { String(cString: $0) } ?? "unknown error"
-            return fail("cannot be loaded: \(message)")
+            return fail("cannot be loaded: \(message)", .file)
         }
         typealias VersionFunction = @convention(c) () -> UInt32
         typealias EntryFunction = @convention(c) () -> UnsafeMutableRawPointer?
         typealias MarkerFunction = @convention(c) () -> UInt32
 
         guard let versionSymbol = dlsym(handle, "connhost_plugin_abi_version") else {
-            return fail("not a connhost plugin (no connhost_plugin_abi_version symbol)")
+            return fail("not a connhost plugin (no connhost_plugin_abi_version symbol)", .abiVersion)
         }
         let version = unsafeBitCast(versionSymbol, to: VersionFunction.self)()
         guard version == connectorABIVersion else {
-            return fail("ABI version \(version), host expects \(connectorABIVersion): rebuild it against this ConnectorKit")
+            return fail("ABI version \(version), host expects \(connectorABIVersion): rebuild it against this ConnectorKit", .abiVersion)
         }
         guard let entrySymbol = dlsym(handle, "connhost_plugin_entry") else {
             return fail("not a connhost plugin (no connhost_plugin_entry symbol)")

@@ -120,17 +120,13 @@ public struct SyncEngine {
     }
 
     /// Calls `fetch` with each page token until it returns `nil`, rejecting a token that
-    /// repeats the previous one (a plugin that would loop forever).
+    /// repeats the previous one (a plugin that would loop forever). The loop itself is
+    /// ``PageLoop``, shared with ``ConformanceCheck``.
     static func pages(of listing: String, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
-        var token: PageToken? = nil
-        for _ in 0..<maxPagesPerListing {
-            let next = try await fetch(token)
-            guard let next else { return }
-            if next == token {
-                throw HostError.failed("\(listing): next page token '\(next)' is unchanged (plugin bug)")
-            }
-            token = next
+        do {
+            try await PageLoop(maxPages: maxPagesPerListing, detectsCycles: true).run(fetch)
+        } catch let violation as PageLoop.Violation {
+            throw HostError.failed("\(listing): \(violation)")
         }
-        throw HostError.failed("\(listing): more than \(maxPagesPerListing) pages (plugin bug?)")
     }
 }

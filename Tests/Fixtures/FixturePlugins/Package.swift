@@ -9,7 +9,9 @@ let kit: Target.Dependency = .product(name: "ConnectorKit", package: "ConnectorK
 let package = Package(
     name: "FixturePlugins",
     products: ["HelloConnector", "HelloTwinConnector", "BrokenFactoryConnector", "OldABIConnector",
-               "NoEntryConnector", "PrivateKitConnector"]
+               "NoEntryConnector", "PrivateKitConnector",
+               "DanglingGrantConnector", "DuplicateIDConnector", "MissingEnvConnector", "EndlessPagesConnector",
+               "LeakySecretConnector"]
         .map { .library(name: $0, type: .dynamic, targets: [$0]) },
     dependencies: [.package(path: "../../../Packages/ConnectorKit")],
     targets: [
@@ -21,6 +23,12 @@ let package = Package(
         // A private, statically linked copy of the kit: what the host must refuse.
         .target(name: "PrivateKit"),
         .target(name: "PrivateKitConnector", dependencies: ["PrivateKit"]),
+        // Each breaks exactly one `connhost check-plugin` rule, with self-test data.
+        .target(name: "DanglingGrantConnector", dependencies: [kit]),
+        .target(name: "DuplicateIDConnector", dependencies: [kit]),
+        .target(name: "MissingEnvConnector", dependencies: [kit]),
+        .target(name: "EndlessPagesConnector", dependencies: [kit]),
+        .target(name: "LeakySecretConnector", dependencies: [kit]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,194 @@
+import ConnectorKit
+
+/// Reads every page a session's syncers offer, in the order ``SyncEngine`` does, and
+/// notes every rule violation instead of stopping at the first.
+///
+/// A listing whose page tokens go wrong is abandoned and the walk carries on; an error
+/// thrown by the plugin ends the walk, because what follows would only repeat it.
+final class ConformanceWalk {
+    /// Problems per rule, with a few examples kept for the report.
+    private(set) var problems: [ConformanceRule: ProblemList] = [:]
+    /// The first error a syncer threw, already redacted; `nil` when every call returned.
+    private(set) var error: String?
+    /// Resources listed, per type id.
+    private(set) var resourceCounts: [String: Int] = [:]
+    /// Entitlements returned, all resources together.
+    private(set) var entitlementCount = 0
+    /// Grants returned, all resources together.
+    private(set) var grantCount = 0
+    /// Listings followed (one per syncer, and two per resource).
+    private(set) var listings = 0
+    /// Pages of the longest listing.
+    private(set) var longestListing = 0
+
+    private let loop: PageLoop
+    private let secrets: [(field: String, value: String)]
+    private let redact: (String) -> String
+    private var resources = Set<ResourceReference>()
+    private var entitlementIDs = Set<String>()
+    private var grantIDs = Set<String>()
+    /// Grant id and principal of every grant, checked once all resources are known.
+    private var principals: [(grant: String, principal: ResourceReference)] = []
+
+    /// Creates a walk that allows `maxPages` per listing and looks for `secrets` (config
+    /// field name and value) in every record.
+    init(maxPages: Int, secrets: [(field: String, value: String)], redact: @escaping (String) -> String) {
+        loop = PageLoop(maxPages: maxPages, detectsCycles: true)
+        // Shorter values match too much ordinary text to mean anything (the kit's
+        // redaction draws the same line).
+        self.secrets = secrets.filter { $0.value.count >= 4 }
+        self.redact = redact
+    }
+
+    /// Whether every call returned, so that absence (a principal never listed) means something.
+    var completed: Bool { error == nil }
+
+    /// Walks `syncers` to the end, or to the first error a plugin throws.
+    func run(_ syncers: [any ResourceSyncer]) async {
+        do {
+            for syncer in syncers {
+                try await list(syncer)
+            }
+        } catch {
+            self.error = redact(ErrorReport.message(for: error))
+            return
+        }
+        for (grant, principal) in principals where !resources.contains(principal) {
+            note(.grants, "grant \(grant) names principal \(principal), which no syncer lists")
+        }
+    }
+
+    private func list(_ syncer: any ResourceSyncer) async throws {
+        let type = syncer.resourceType.id
+        var seen = Set<String>()
+        resourceCounts[type, default: 0] += 0
+        try await follow("\(type) list") { token in
+            let page = try await syncer.list(ListRequest(page: token))
+            for resource in page.items {
+                if resource.id.isEmpty { note(.ids, "a \(type) resource has an empty id") }
+                if resource.type != type {
+                    note(.ids, "resource \(resource.reference) was listed by the \(type) syncer")
+                }
+                if !resource.id.isEmpty && !seen.insert(resource.id).inserted {
+                    note(.ids, "duplicate \(type) id '\(resource.id)'")
+                }
+                resources.insert(resource.reference)
+                resourceCounts[type, default: 0] += 1
+                scan("resource \(resource.reference)", Self.strings(of: resource))
+                try await children(of: resource, syncer: syncer)
+            }
+            return page.next
+        }
+    }
+
+    private func children(of resource: Resource, syncer: any ResourceSyncer) async throws {
+        let label = resource.reference.description
+        var offered = Set<String>()
+        try await follow("entitlements of \(label)") { token in
+            let page = try await syncer.entitlements(of: resource, page: token)
+            for entitlement in page.items {
+                if entitlement.resource != resource.reference {
+                    note(.entitlements, "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
+                }
+                if entitlement.id.isEmpty {
+                    note(.ids, "an entitlement of \(label) has an empty id")
+                } else if !entitlementIDs.insert(entitlement.id).inserted {
+                    note(.ids, "duplicate entitlement id '\(entitlement.id)'")
+                }
+                offered.insert(entitlement.id)
+                entitlementCount += 1
+                scan("entitlement \(entitlement.id)", Self.strings(of: entitlement))
+            }
+            return page.next
+        }
+        try await follow("grants of \(label)") { token in
+            let page = try await syncer.grants(of: resource, page: token)
+            for grant in page.items {
+                if grant.id.isEmpty {
+                    note(.ids, "a grant of \(label) has an empty id")
+                } else if !grantIDs.insert(grant.id).inserted {
+                    note(.ids, "duplicate grant id '\(grant.id)'")
+                }
+                if !offered.contains(grant.entitlement) {
+                    note(.grants, "grant \(grant.id) names entitlement \(grant.entitlement), which \(label) does not offer")
+                }
+                principals.append((grant.id, grant.principal))
+                grantCount += 1
+                scan("grant \(grant.id)", Self.strings(of: grant))
+            }
+            return page.next
+        }
+    }
+
+    /// Follows one listing; a token violation is noted and ends only this listing.
+    private func follow(_ listing: String, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
+        var pages = 0
+        listings += 1
+        defer { longestListing = max(longestListing, pages) }
+        do {
+            try await loop.run { token in
+                pages += 1
+                return try await fetch(token)
+            }
+        } catch let violation as PageLoop.Violation {
+            note(.pageTokens, "\(listing): \(violation)")
+        }
+    }
+
+    private func note(_ rule: ConformanceRule, _ problem: String) {
+        problems[rule, default: ProblemList()].append(redact(problem))
+    }
+
+    /// Notes every secret value found in `fields` (field path and value), naming the
+    /// config field and where it was found, never the value.
+    private func scan(_ record: String, _ fields: [(String, String)]) {
+        for (path, text) in fields {
+            for secret in secrets where text.contains(secret.value) {
+                note(.secrets, "\(record) holds the value of secret field '\(secret.field)' in \(path)")
+            }
+        }
+    }
+
+    static func strings(of resource: Resource) -> [(String, String)] {
+        var fields = [("type", resource.type), ("id", resource.id), ("display_name", resource.displayName)]
+        if let parent = resource.parent { fields += [("parent.type", parent.type), ("parent.id", parent.id)] }
+        for (key, value) in resource.profile.sorted(by: { $0.key < $1.key }) {
+            fields += [("a profile key", key), ("profile.\(key)", value)]
+        }
+        return fields
+    }
+
+    static func strings(of entitlement: Entitlement) -> [(String, String)] {
+        [("id", entitlement.id), ("slug", entitlement.slug), ("display_name", entitlement.displayName),
+         ("resource.type", entitlement.resource.type), ("resource.id", entitlement.resource.id)]
+    }
+
+    static func strings(of grant: Grant) -> [(String, String)] {
+        [("id", grant.id), ("entitlement", grant.entitlement),
+         ("principal.type", grant.principal.type), ("principal.id", grant.principal.id)]
+    }
+}
+
+/// How many problems one rule found, and the first few of them.
+struct ProblemList {
+    /// Examples kept for the report line.
+    static let examples = 3
+
+    private(set) var count = 0
+    private(set) var first: [String] = []
+
+    mutating func append(_ problem: String) {
+        count += 1
+        if first.count < Self.examples && !first.contains(problem) { first.append(problem) }
+    }
+
+    mutating func append(contentsOf problems: [String]) {
+        for problem in problems { append(problem) }
+    }
+
+    /// The examples on one line, with how many more there were.
+    var summary: String {
+        let more = count - first.count
+        return first.joined(separator: "; ") + (more > 0 ? " (and \(more) more)" : "")
+    }
+}
