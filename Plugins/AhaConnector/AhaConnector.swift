@@ -23,16 +23,27 @@ public struct AhaConnector: Connector {
             configFields: [
                 ConfigField(name: "base-url", env: "BATON_BASE_URL", required: true,
                             help: "your Aha! account URL, https://<account>.aha.io (or just <account>)"),
-                ConfigField(name: "api-key", env: "BATON_API_KEY", secret: true, required: true,
-                            help: "an Aha! API key (Settings → Personal → Developer)"),
+                Self.apiKeyField,
+                Self.clientIDField,
+                Self.clientSecretField,
+                ConfigField(name: "redirect-uri", env: "BATON_REDIRECT_URI",
+                            help: "OAuth redirect URI, exactly as registered for the client; connhost auth aha listens on its port",
+                            defaultValue: Self.defaultRedirectURI),
+                ConfigField(name: "scopes", env: "BATON_SCOPES",
+                            help: "OAuth scopes to ask for, space-separated (default: the application's)"),
                 ConfigField(name: "rate-limit", env: "CONNHOST_AHA_RATE_LIMIT",
                             help: "requests per second to stay under, e.g. 20/s (default: Aha!'s 20/s and 300/min)"),
             ])
     }
 
+    /// A personal API key; optional because OAuth tokens (`connhost auth aha`) can replace it.
+    static let apiKeyField = ConfigField(
+        name: "api-key", env: "BATON_API_KEY", secret: true,
+        help: "an Aha! API key (Settings → Personal → Developer); without one, the tokens of connhost auth aha are used")
+
+    /// Uses the API key when one is given, otherwise the OAuth tokens stored for the account.
     public func makeSession(config: ConnectorConfiguration, context: ConnectorContext) throws -> any ConnectorSession {
         let baseURL = try BaseURL.validate(try config.require("base-url"), accountDomain: "aha.io")
-        let apiKey = try config.require("api-key")
         var limits = Self.rateLimits
         if let text = config["rate-limit"] {
             guard let limit = RateLimit(parsing: text) else {
@@ -40,7 +51,19 @@ public struct AhaConnector: Connector {
             }
             limits = [limit]
         }
-        let client = HTTPClient(baseURL: baseURL, authorization: "Bearer \(apiKey)", rateLimits: limits, context: context)
+        if let apiKey = config["api-key"] {
+            let client = HTTPClient(baseURL: baseURL, authorization: "Bearer \(apiKey)", rateLimits: limits, context: context)
+            return AhaSession(client: client)
+        }
+        let oauth = try oauthClient(baseURL: baseURL, config: config, forAuthorization: false)
+        guard let provider = try OAuth2TokenProvider.stored(client: oauth, context: context) else {
+            throw ConnectorError.invalidConfiguration(
+                field: "api-key",
+                message: "is missing (or set BATON_API_KEY), and no OAuth tokens are stored for \(oauth.account) "
+                    + "(\(context.tokenStore.path(for: oauth.account))); give an API key, "
+                    + "or run 'connhost auth aha' to authorize with OAuth")
+        }
+        let client = HTTPClient(baseURL: baseURL, authorizationProvider: provider, rateLimits: limits, context: context)
         return AhaSession(client: client)
     }
 }
@@ -48,9 +71,11 @@ public struct AhaConnector: Connector {
 /// One configured Aha! account.
 struct AhaSession: ConnectorSession {
     let client: HTTPClient
+    let syncers: [any ResourceSyncer]
 
-    var syncers: [any ResourceSyncer] {
-        [AhaUserSyncer(client: client), AhaTeamSyncer(client: client)]
+    init(client: HTTPClient) {
+        self.client = client
+        syncers = [AhaUserSyncer(client: client), AhaTeamSyncer(client: client)]
     }
 
     func validate() async throws -> String {

@@ -17,9 +17,12 @@ final class AhaTenant: Tenant {
     private let teamMembersValue: [[UInt8]]
     private let membershipItems: [[[UInt8]]]
     private let teamIndex: [String: Int]
+    /// Issues the OAuth access tokens accepted alongside the API key.
+    let oauth: OAuthServer?
 
-    init(dataset: AhaDataset, apiKey: String, maxPerPage: Int) {
+    init(dataset: AhaDataset, apiKey: String, maxPerPage: Int, oauth: OAuthServer? = nil) {
         self.dataset = dataset
+        self.oauth = oauth
         expectedAuthorization = "Bearer \(apiKey)"
         self.maxPerPage = maxPerPage
 
@@ -65,8 +68,13 @@ final class AhaTenant: Tenant {
         teamIndex = index
     }
 
+    /// The API key, or an OAuth access token that is live (issued, not expired), both as
+    /// `Bearer …`, as on the real service.
     func isAuthorized(_ request: HTTPRequest) -> Bool {
-        request.header("authorization") == expectedAuthorization
+        guard let value = request.header("authorization") else { return false }
+        if value == expectedAuthorization { return true }
+        guard let oauth, value.hasPrefix("Bearer ") else { return false }
+        return oauth.acceptsAccessToken(String(value.dropFirst("Bearer ".count)))
     }
 
     func errorResponse(status: Int) -> HTTPResponse {

@@ -29,6 +29,9 @@ final class FakeService: Sendable {
 
     func respond(to request: HTTPRequest) -> Reply {
         if request.path.hasPrefix("/_fake/") { return Reply(response: fakeEndpoint(request)) }
+        // The authorization server stands beside the API: no rate limit, faults or counting
+        // in `requests` (it has its own counters at /_fake/oauth).
+        if request.path.hasPrefix("/oauth/"), let oauth = tenant.oauth { return Reply(response: oauth.respond(to: request)) }
 
         let number: Int
         switch traffic.arrive() {
@@ -78,6 +81,11 @@ final class FakeService: Sendable {
         switch request.path {
         case "/_fake/stats": return HTTPResponse(status: 200, body: traffic.statsJSON())
         case "/_fake/truth": return HTTPResponse(status: 200, body: truthJSON())
+        case "/_fake/oauth", "/_fake/revoke-refresh", "/_fake/expire-access":
+            guard let oauth = tenant.oauth else { return HTTPResponse(status: 404, json: "{\"error\":\"Not found\"}") }
+            if request.path == "/_fake/revoke-refresh" { oauth.revokeRefreshTokens() }
+            if request.path == "/_fake/expire-access" { oauth.expireAccessTokens() }
+            return HTTPResponse(status: 200, body: oauth.statsJSON())
         default: return HTTPResponse(status: 404, json: "{\"error\":\"Not found\"}")
         }
     }

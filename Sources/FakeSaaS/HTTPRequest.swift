@@ -9,6 +9,8 @@ struct HTTPRequest: Sendable {
     var query: [String: String]
     var version: String
     var headers: [(name: String, value: String)]
+    /// The `Content-Length` body (the OAuth token endpoint reads its form from it).
+    var body: [UInt8] = []
 
     func header(_ name: String) -> String? {
         headers.first(where: { $0.name == name })?.value
@@ -74,7 +76,8 @@ enum HTTPRequestParser {
         let target = String(requestLine[1])
         let (path, query) = splitTarget(target)
         let request = HTTPRequest(method: String(requestLine[0]), target: target, path: path,
-                                  query: query, version: String(requestLine[2]), headers: headers)
+                                  query: query, version: String(requestLine[2]), headers: headers,
+                                  body: Array(buffer[(headEnd + 4)..<total]))
         return (request, total - start)
     }
 

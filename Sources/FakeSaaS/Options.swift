@@ -23,6 +23,7 @@ struct Options {
     var extraUsers = 0
     var dropMember = false
     var pageSizeMax = 200
+    var oauth = OAuthServer.Registration()
     // Codefresh
     var accounts = 3
     var noActiveAccount = false
@@ -35,6 +36,8 @@ struct Options {
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
                  --fail-after N  --fail-page P
       aha:       --teams N (8) --virtual-users N (4) --extra-users K --drop-member --page-size-max N (200)
+      aha OAuth: --client-id ID (test-client) --client-secret S (test-client-secret)
+                 --redirect-uri URI (http://127.0.0.1:8765/callback) --token-ttl SECONDS (3600)
       codefresh: --accounts N (3) --no-active-account
     Prints one line, http://127.0.0.1:PORT, once it is ready. See docs/fakesaas.md.
     """
@@ -118,6 +121,10 @@ struct Options {
             case "--extra-users": try only(.aha); options.extraUsers = try int()
             case "--drop-member": try only(.aha); try noValue(); options.dropMember = true
             case "--page-size-max": try only(.aha); options.pageSizeMax = try int(min: 1)
+            case "--client-id": try only(.aha); options.oauth.clientID = try value()
+            case "--client-secret": try only(.aha); options.oauth.clientSecret = try value()
+            case "--redirect-uri": try only(.aha); options.oauth.redirectURI = try value()
+            case "--token-ttl": try only(.aha); options.oauth.tokenLifetime = try int(min: 1)
             case "--accounts": try only(.codefresh); options.accounts = try int()
             case "--no-active-account": try only(.codefresh); try noValue(); options.noActiveAccount = true
             default:

@@ -16,6 +16,13 @@ protocol Tenant: AnyObject, Sendable {
 
     /// The snapshot a correct connector produces from this tenant.
     func truth() -> TruthSnapshot
+
+    /// The tenant's OAuth 2.0 authorization server (`/oauth/*`), if it has one.
+    var oauth: OAuthServer? { get }
+}
+
+extension Tenant {
+    var oauth: OAuthServer? { nil }
 }
 
 /// Page arithmetic shared by the paginated Aha! endpoints.

@@ -28,7 +28,8 @@ case .aha:
     let dataset = AhaDataset.generate(seed: options.seed, sizes: .init(
         users: options.users, extraUsers: options.extraUsers, teams: options.teams,
         virtualUsers: options.virtualUsers, dropMember: options.dropMember))
-    tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax)
+    tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax,
+                       oauth: OAuthServer(registration: options.oauth))
 case .codefresh:
     let dataset = CodefreshDataset.generate(seed: options.seed, users: options.users,
                                             accounts: options.accounts, noActiveAccount: options.noActiveAccount)

@@ -89,9 +89,13 @@ struct AhaEndToEndTests {
         let slash = try connhost(["sync", "aha", "--base-url", "https://acme.aha.io/", "--api-key", "k-123456"])
         #expect(slash.status == 2)
         #expect(slash.stderr == "connhost: aha: --base-url 'https://acme.aha.io/' has a trailing slash; use https://acme.aha.io\n")
-        let missing = try connhost(["sync", "aha", "--base-url", "acme"])
+        // Without an API key the stored OAuth tokens would do; with neither, both are named.
+        let home = try TemporaryDirectory("home")
+        let missing = try connhost(["sync", "aha", "--base-url", "acme"], environment: ["HOME": home.path, "XDG_CONFIG_HOME": ""])
         #expect(missing.status == 2)
-        #expect(missing.stderr == "connhost: aha: missing --api-key (or set BATON_API_KEY)\n")
+        #expect(missing.stderr == "connhost: aha: --api-key is missing (or set BATON_API_KEY), and no OAuth tokens are stored "
+                + "for acme (\(home.path)/.config/connhost/tokens/acme.json); give an API key, or run 'connhost auth aha' "
+                + "to authorize with OAuth\n")
     }
 
     @Test(arguments: [

@@ -9,7 +9,9 @@ import FoundationNetworking
 /// Retried: 429 (after `Retry-After` when given), 500/502/503/504, timeouts, dropped
 /// connections, and a 200 whose body is not the JSON expected (a truncated body looks
 /// exactly like that). Not retried: 401 (``ConnectorError/unauthenticated(host:message:)``),
-/// other 4xx, and a host that does not resolve.
+/// other 4xx, and a host that does not resolve. With an ``AuthorizationProvider`` (OAuth),
+/// a 401 is the exception: the provider refreshes the credential once and the request is
+/// sent again.
 public final class HTTPClient: Sendable {
     /// The scheme and host every path is joined to, e.g. `https://acme.aha.io`.
     public let baseURL: URL
@@ -18,16 +20,32 @@ public final class HTTPClient: Sendable {
     private let context: ConnectorContext
     private let session: URLSession
     private let credentialName: String
+    private let provider: (any AuthorizationProvider)?
 
     /// Creates a client.
     /// - Parameters:
     ///   - authorization: the full `Authorization` header value (`Bearer …`, or a raw key).
     ///   - credentialName: what the credentials are called in a 401 message ("API key").
     ///   - rateLimits: limits to stay under; empty for none.
-    public init(baseURL: URL, authorization: String?, credentialName: String = "API key",
-                rateLimits: [RateLimit] = [], context: ConnectorContext) {
+    public convenience init(baseURL: URL, authorization: String?, credentialName: String = "API key",
+                            rateLimits: [RateLimit] = [], context: ConnectorContext) {
+        self.init(baseURL: baseURL, authorization: authorization, provider: nil, credentialName: credentialName,
+                  rateLimits: rateLimits, context: context)
+    }
+
+    /// Creates a client whose `Authorization` header comes from `authorizationProvider`,
+    /// asked before every attempt and told once per request when the service answers 401.
+    public convenience init(baseURL: URL, authorizationProvider: any AuthorizationProvider,
+                            rateLimits: [RateLimit] = [], context: ConnectorContext) {
+        self.init(baseURL: baseURL, authorization: nil, provider: authorizationProvider,
+                  credentialName: authorizationProvider.credentialName, rateLimits: rateLimits, context: context)
+    }
+
+    private init(baseURL: URL, authorization: String?, provider: (any AuthorizationProvider)?, credentialName: String,
+                 rateLimits: [RateLimit], context: ConnectorContext) {
         self.baseURL = baseURL
         self.credentialName = credentialName
+        self.provider = provider
         var headers = ["Accept": "application/json", "User-Agent": context.userAgent]
         if let authorization { headers["Authorization"] = authorization }
         self.headers = headers
@@ -44,6 +62,9 @@ public final class HTTPClient: Sendable {
 
     private var host: String { baseURL.host ?? baseURL.absoluteString }
 
+    /// How many requests the host allows this connector to have in flight.
+    public var concurrency: Int { context.concurrency }
+
     /// GETs `path` (joined to the base URL) with `query` and decodes the body as `T`.
     public func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type = T.self) async throws -> T {
         let url = try makeURL(path: path, query: query)
@@ -53,18 +74,32 @@ public final class HTTPClient: Sendable {
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
 
         var attempt = 0
+        var sentAuthorization: String?
+        var reauthorized = false
         while true {
             attempt += 1
-            let waited = try await limiter.acquire()
+            if let provider {
+                let value = try await provider.authorization()
+                request.setValue(value, forHTTPHeaderField: "Authorization")
+                sentAuthorization = value
+            }
+            let reservation = try await limiter.acquire()
             context.metrics.update {
                 $0.requests += 1
-                $0.waitedSeconds += waited
+                $0.waitedSeconds += reservation.waited
                 if attempt > 1 { $0.retries += 1 }
             }
             var failure = ""
             var retryAfter: TimeInterval?
             do {
-                let (data, response) = try await session.data(for: request)
+                let (data, response): (Data, URLResponse)
+                do {
+                    (data, response) = try await session.data(for: request)
+                    await limiter.complete(reservation)
+                } catch {
+                    await limiter.complete(reservation)
+                    throw error
+                }
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 switch status {
                 case 200..<300:
@@ -77,8 +112,18 @@ public final class HTTPClient: Sendable {
                         }
                     }
                 case 401:
-                    throw ConnectorError.unauthenticated(
-                        host: host, message: "the \(credentialName) was rejected by \(host) (HTTP 401 on \(endpoint))")
+                    if let provider, let sentAuthorization, !reauthorized,
+                       try await provider.refresh(rejecting: sentAuthorization) {
+                        // Sent again at once with the new credential: not a fault, so
+                        // neither an attempt nor a retry, and no backoff.
+                        reauthorized = true
+                        attempt -= 1
+                        continue
+                    }
+                    var message = "the \(credentialName) was rejected by \(host) (HTTP 401 on \(endpoint))"
+                    if reauthorized { message += " even after it was refreshed" }
+                    if let hint = provider?.reauthorizationHint { message += "; \(hint)" }
+                    throw ConnectorError.unauthenticated(host: host, message: context.redact(message))
                 case 429, 500, 502, 503, 504:
                     failure = "HTTP \(status)"
                     if status == 429 {

@@ -21,15 +21,18 @@ public final class ConnectorContext: Sendable {
     public let concurrency: Int
     /// Counters shown in the sync summary.
     public let metrics = RequestMetrics()
+    /// Where OAuth tokens of this user live (`$XDG_CONFIG_HOME/connhost/tokens`).
+    public let tokenStore: OAuth2TokenStore
 
-    private let secrets: [String]
+    // Mutable because tokens obtained or refreshed during a run must be redacted too.
+    private let secrets: Mutex<[String]>
     private let log: @Sendable (String) -> Void
 
     /// Creates a context. `secrets` are redacted from every message the kit produces.
     public init(userAgent: String = "connhost/0.1.0", requestTimeout: TimeInterval = 30,
                 maxAttempts: Int = 6, retryBudget: Int = 500,
                 initialBackoff: TimeInterval = 0.2, maxBackoff: TimeInterval = 30,
-                concurrency: Int = 4,
+                concurrency: Int = 4, tokenStore: OAuth2TokenStore = .standard(),
                 secrets: [String] = [], log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.userAgent = userAgent
         self.requestTimeout = requestTimeout
@@ -38,14 +41,25 @@ public final class ConnectorContext: Sendable {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.concurrency = max(1, concurrency)
-        // Longest first, so a secret that contains another is removed whole.
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        self.tokenStore = tokenStore
+        self.secrets = Mutex(Self.ordered(secrets))
         self.log = log
     }
 
     /// `text` with every secret replaced by `[REDACTED]`.
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+        secrets.withLock { $0 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+    }
+
+    /// Adds values learnt during the run (OAuth codes and tokens) to those redacted.
+    public func registerSecret(_ values: String...) {
+        secrets.withLock { $0 = Self.ordered($0 + values) }
+    }
+
+    /// Long enough to redact safely, without repeats, longest first (so that a secret
+    /// containing another is removed whole).
+    private static func ordered(_ values: [String]) -> [String] {
+        Array(Set(values.filter { $0.count >= 4 })).sorted { $0.count > $1.count }
     }
 
     /// Logs a line (retries, waits) through the host, redacted.

@@ -1,0 +1,169 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny HTTP listener on 127.0.0.1 that hands over one request head at a time: enough
+/// to receive an OAuth redirect from the user's browser, with no package and no server.
+///
+/// Bound to the loopback address only, so nothing off this machine can reach it. Several
+/// connections may be open at once (browsers pre-connect, or ask for `/favicon.ico`); each
+/// is read as it becomes ready, so an idle one cannot hold up the real redirect.
+public final class LoopbackListener: @unchecked Sendable {
+    /// The port listened on.
+    public let port: UInt16
+    private var listenFD: Int32
+    private var pending: [Int32: [UInt8]] = [:]
+    private static let maxHead = 16 * 1024
+    private static let maxPending = 32
+
+    /// One request received: its method and target; answer it with ``respond(status:title:message:)``.
+    public final class Request: @unchecked Sendable {
+        /// `GET`, usually.
+        public let method: String
+        /// The path and query, as sent.
+        public let target: String
+        private var fd: Int32
+
+        init(method: String, target: String, fd: Int32) {
+            self.method = method
+            self.target = target
+            self.fd = fd
+        }
+
+        /// Sends a small HTML page and closes the connection.
+        public func respond(status: Int, title: String, message: String) {
+            guard fd >= 0 else { return }
+            let body = """
+            <!doctype html><html><head><meta charset="utf-8"><title>\(Self.escape(title))</title></head>
+            <body style="font-family: sans-serif; margin: 3em"><h1>\(Self.escape(title))</h1><p>\(Self.escape(message))</p></body></html>
+
+            """
+            let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+                          431: "Request Header Fields Too Large", 502: "Bad Gateway"][status] ?? "Status"
+            let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/html; charset=utf-8\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
+            LoopbackListener.sendAll(fd, Array((head + body).utf8))
+            Glibc.close(fd)
+            fd = -1
+        }
+
+        static func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+
+        deinit { if fd >= 0 { Glibc.close(fd) } }
+    }
+
+    /// Binds 127.0.0.1:`port` and listens.
+    public init(port: UInt16) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw HostError.failed("cannot open a socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        // A previous run's connections in TIME_WAIT must not keep the fixed port busy.
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw HostError.failed("cannot listen on 127.0.0.1:\(port): \(reason)")
+        }
+        listenFD = fd
+        self.port = port
+    }
+
+    /// The next complete request head, or `nil` when `deadline` passes first.
+    public func next(until deadline: Date) throws -> Request? {
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0, listenFD >= 0 else { return nil }
+            var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
+            fds += pending.keys.sorted().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000 + 1, 1000)))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw HostError.failed("waiting for the redirect failed: \(String(cString: strerror(errno)))")
+            }
+            for entry in fds.dropFirst() where entry.revents != 0 {
+                if let request = read(entry.fd) { return request }
+            }
+            if fds[0].revents & Int16(POLLIN) != 0 {
+                let client = accept(listenFD, nil, nil)
+                if client >= 0 {
+                    _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                    if pending.count >= Self.maxPending, let oldest = pending.keys.min() {
+                        Glibc.close(oldest)
+                        pending[oldest] = nil
+                    }
+                    pending[client] = []
+                }
+            }
+        }
+    }
+
+    /// Reads what `fd` has; returns the request once its head is complete.
+    private func read(_ fd: Int32) -> Request? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else {
+            if n < 0 && errno == EINTR { return nil }
+            Glibc.close(fd)
+            pending[fd] = nil
+            return nil
+        }
+        var buffer = pending[fd] ?? []
+        buffer += chunk[0..<n]
+        guard let end = Self.headEnd(buffer) else {
+            if buffer.count > Self.maxHead {
+                pending[fd] = nil
+                Request(method: "", target: "", fd: fd).respond(status: 431, title: "Request too large", message: "")
+            } else {
+                pending[fd] = buffer
+            }
+            return nil
+        }
+        pending[fd] = nil
+        let line = String(decoding: buffer[0..<end], as: UTF8.self).split(separator: "\r\n").first ?? ""
+        let parts = line.split(separator: " ")
+        guard parts.count == 3 else {
+            Request(method: "", target: "", fd: fd).respond(status: 400, title: "Bad request", message: "")
+            return nil
+        }
+        return Request(method: String(parts[0]), target: String(parts[1]), fd: fd)
+    }
+
+    private static func headEnd(_ buffer: [UInt8]) -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+            return i
+        }
+        return nil
+    }
+
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if n < 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+
+    /// Stops listening and drops connections not yet answered.
+    public func close() {
+        for fd in pending.keys { Glibc.close(fd) }
+        pending.removeAll()
+        if listenFD >= 0 { Glibc.close(listenFD); listenFD = -1 }
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,84 @@
+import ConnectorKit
+import Foundation
+import Testing
+
+/// The kit's OAuth pieces that need no server: expiry, token files and the authorize URL.
+struct OAuthTokenStoreTests {
+    static let idField = ConfigField(name: "client-id", env: "BATON_CLIENT_ID", help: "id")
+    static let secretField = ConfigField(name: "client-secret", env: "BATON_CLIENT_SECRET", secret: true, help: "secret")
+
+    static func tokens(account: String = "acme", lifetime: TimeInterval? = 3600, at now: Date = Date()) -> OAuth2Tokens {
+        OAuth2Tokens(connector: "aha", account: account, clientID: "cid", accessToken: "at-123456", refreshToken: "rt-123456",
+                     obtainedAt: now, expiresAt: lifetime.map { now.addingTimeInterval($0) })
+    }
+
+    @Test func expiryLeavesAMarginOfAQuarterLifetimeAtMostAMinute() {
+        let now = Date()
+        let short = Self.tokens(lifetime: 2, at: now)
+        #expect(!short.isExpiring(at: now))
+        #expect(!short.isExpiring(at: now.addingTimeInterval(1.4)))
+        #expect(short.isExpiring(at: now.addingTimeInterval(1.6)))
+        let long = Self.tokens(lifetime: 3600, at: now)
+        #expect(!long.isExpiring(at: now.addingTimeInterval(3600 - 61)))
+        #expect(long.isExpiring(at: now.addingTimeInterval(3600 - 59)))
+        #expect(!Self.tokens(lifetime: nil, at: now).isExpiring(at: now.addingTimeInterval(1e9)))
+    }
+
+    @Test func storeWritesPrivateFilesAtomicallyAndReadsThemBack() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = OAuth2TokenStore(directory: root + "/connhost/tokens")
+        #expect(try store.load(account: "acme") == nil)
+
+        var tokens = Self.tokens()
+        tokens.obtainedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        tokens.expiresAt = Date(timeIntervalSince1970: 1_800_003_600)
+        let path = try store.save(tokens)
+        #expect(path == root + "/connhost/tokens/acme.json")
+        #expect(try store.load(account: "acme") == tokens)
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        let directoryMode = (try FileManager.default.attributesOfItem(atPath: store.directory)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(directoryMode == 0o700)
+
+        tokens.accessToken = "at-replaced"
+        try store.save(tokens)
+        #expect(try store.load(account: "acme")?.accessToken == "at-replaced")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory) == ["acme.json"])
+    }
+
+    @Test func accountNamesCannotLeaveTheDirectory() {
+        let store = OAuth2TokenStore(directory: "/t")
+        #expect(store.path(for: "acme") == "/t/acme.json")
+        #expect(store.path(for: "127.0.0.1-8080") == "/t/127.0.0.1-8080.json")
+        #expect(store.path(for: "../evil") == "/t/_.._evil.json")
+        #expect(store.path(for: "a/b c") == "/t/a_b_c.json")
+        #expect(store.path(for: "") == "/t/_.json")
+    }
+
+    @Test func standardLocationFollowsXDGThenHome() {
+        #expect(OAuth2TokenStore.standard(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]).directory == "/x/connhost/tokens")
+        #expect(OAuth2TokenStore.standard(environment: ["XDG_CONFIG_HOME": "", "HOME": "/h"]).directory == "/h/.config/connhost/tokens")
+        #expect(OAuth2TokenStore.standard(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/h"]).directory
+                == "/h/.config/connhost/tokens")
+    }
+
+    @Test func authorizeURLCarriesEveryParameterEncoded() throws {
+        let client = OAuth2Client(connector: "aha", account: "acme",
+                                  authorizeURL: URL(string: "https://acme.aha.io/oauth/authorize")!,
+                                  tokenURL: URL(string: "https://acme.aha.io/oauth/token")!,
+                                  clientID: "id+1", clientSecret: "s3cret", redirectURI: "http://127.0.0.1:8765/callback",
+                                  scopes: ["read", "write"], clientIDField: Self.idField, clientSecretField: Self.secretField)
+        #expect(client.authorizationURL(state: "abc").absoluteString
+                == "https://acme.aha.io/oauth/authorize?client_id=id%2B1&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback"
+                + "&response_type=code&scope=read%20write&state=abc")
+        #expect(!client.authorizationURL(state: "abc").absoluteString.contains("s3cret"))
+    }
+
+    @Test func contextRedactsSecretsRegisteredLater() {
+        let context = ConnectorContext(secrets: ["client-secret-1"])
+        context.registerSecret("at-access-token", "rt-refresh-token")
+        #expect(context.redact("client-secret-1 at-access-token rt-refresh-token")
+                == "[REDACTED] [REDACTED] [REDACTED]")
+    }
+}
