@@ -62,8 +62,11 @@ struct RateLimiterTests {
         for limit in limits { Self.expectSpaced(spans, limit) }
     }
 
+    // `staleAfter` is far away in these two: a busy test run can delay a sleep by minutes,
+    // and an in-flight request older than `staleAfter` stops holding others back.
+
     @Test func anUnfinishedRequestHoldsItsSuccessorBack() async throws {
-        let limiter = RateLimiter([.perSecond(1)], margin: 0)
+        let limiter = RateLimiter([.perSecond(1)], margin: 0, staleAfter: 100_000)
         let start = ContinuousClock.now
         let first = try await limiter.acquire()
         let second = Task { () -> (RateLimiter.Reservation, Double) in
@@ -80,12 +83,13 @@ struct RateLimiterTests {
     }
 
     @Test func aCancelledWaitDoesNotBlockOthers() async throws {
-        let limiter = RateLimiter([.perSecond(1)], margin: 0)
-        await limiter.complete(try await limiter.acquire())
+        let limiter = RateLimiter([.perSecond(1)], margin: 0, staleAfter: 100_000)
+        // The first request stays in flight, so the second cannot be admitted before its cancel.
+        let first = try await limiter.acquire()
         let waiting = Task { try await limiter.acquire() }
-        try await Task.sleep(nanoseconds: 50_000_000)
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
+        await limiter.complete(first)
         // The cancelled request counts as finished: the next one waits its window, no more.
         let next = try await limiter.acquire()
         #expect(next.id == 2)
