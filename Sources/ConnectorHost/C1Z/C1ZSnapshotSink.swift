@@ -38,18 +38,11 @@ public final class C1ZSnapshotSink: SnapshotSink {
     /// Creates a sink that will write `destination` on commit.
     public init(destination: String) {
         self.destination = destination
-        let directory = (destination as NSString).deletingLastPathComponent
-        let name = (destination as NSString).lastPathComponent
-        databasePath = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite")
+        databasePath = AtomicFile.temporaryPath(beside: destination, suffix: ".sqlite")
     }
 
     public func begin(connector: String, pluginVersion: String) throws {
-        var isDirectory: ObjCBool = false
-        let directory = (databasePath as NSString).deletingLastPathComponent
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw HostError.usage("output directory \(directory) does not exist")
-        }
+        try AtomicFile.requireDirectory(of: databasePath)
         TemporaryFiles.register(databasePath)
         do {
             let database = try C1ZDatabase(path: databasePath, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,

@@ -18,14 +18,8 @@ public final class AtomicFile {
     /// Creates the temp file next to `destination`.
     public init(destination: String) throws {
         self.destination = destination
-        let directory = (destination as NSString).deletingLastPathComponent
-        let name = (destination as NSString).lastPathComponent
-        let dir = directory.isEmpty ? "." : directory
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw HostError.usage("output directory \(dir) does not exist")
-        }
-        temporaryPath = (dir as NSString).appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        temporaryPath = AtomicFile.temporaryPath(beside: destination)
+        try AtomicFile.requireDirectory(of: temporaryPath)
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw HostError.failed("cannot create \(temporaryPath): \(String(cString: strerror(errno)))")
@@ -70,6 +64,24 @@ public final class AtomicFile {
         descriptor = -1
         defer { TemporaryFiles.unregister(temporaryPath) }
         try AtomicFile.rename(temporaryPath, over: destination)
+    }
+
+    /// A fresh temp file name in `destination`'s directory (rename must not cross devices):
+    /// `.<name>.tmp-<pid>-<random><suffix>`, the pattern tests look for.
+    public static func temporaryPath(beside destination: String, suffix: String = "") -> String {
+        let directory = (destination as NSString).deletingLastPathComponent
+        let name = (destination as NSString).lastPathComponent
+        return ((directory.isEmpty ? "." : directory) as NSString)
+            .appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))\(suffix)")
+    }
+
+    /// Throws the usage error when the directory that will hold `path` does not exist.
+    public static func requireDirectory(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw HostError.usage("output directory \(directory) does not exist")
+        }
     }
 
     /// Renames `source` over `destination` and syncs the directory, or removes `source` and throws.

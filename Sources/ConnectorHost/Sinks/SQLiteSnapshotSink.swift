@@ -45,18 +45,11 @@ public final class SQLiteSnapshotSink: SnapshotSink {
     /// Creates a sink that will write `destination` on commit.
     public init(destination: String) throws {
         self.destination = destination
-        let directory = (destination as NSString).deletingLastPathComponent
-        let name = (destination as NSString).lastPathComponent
-        temporaryPath = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        temporaryPath = AtomicFile.temporaryPath(beside: destination)
     }
 
     public func begin(connector: String, pluginVersion: String) throws {
-        var isDirectory: ObjCBool = false
-        let directory = (temporaryPath as NSString).deletingLastPathComponent
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw HostError.usage("output directory \(directory) does not exist")
-        }
+        try AtomicFile.requireDirectory(of: temporaryPath)
         TemporaryFiles.register(temporaryPath)
         guard sqlite3_open_v2(temporaryPath, &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, nil) == SQLITE_OK else {
             let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
