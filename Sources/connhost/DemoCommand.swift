@@ -41,7 +41,7 @@ enum DemoCommand: Command {
         if pluginName == "aha" {
             tenantArguments += ["--teams", String(max(1, users / 20)), "--virtual-users", String(max(1, users / 30))]
         }
-        let tenant = try FakeTenantProcess.start(executable: fakeSaaSPath(invocation), arguments: tenantArguments)
+        let tenant = try await FakeTenantProcess.start(executable: fakeSaaSPath(invocation), arguments: tenantArguments)
         defer { tenant.stop() }
 
         var flags = ["api-key": apiKey, "base-url": tenant.url]
