@@ -18,9 +18,4 @@ struct URLRedactionTests {
     func redactsUserInfoAndQueryValues(text: String, expected: String) {
         #expect(URLRedaction.redact(text) == expected)
     }
-
-    @Test func contextRedactsURLCredentialsToo() {
-        let context = ConnectorContext(secrets: ["known-secret"])
-        #expect(context.redact("known-secret at https://u:p@h?k=v") == "[REDACTED] at https://[REDACTED]@h?k=[REDACTED]")
-    }
 }

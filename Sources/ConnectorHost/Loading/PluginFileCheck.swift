@@ -63,8 +63,10 @@ enum PluginFileCheck {
     static func trustProblem(_ info: stat, path: String) -> String? {
         let me = geteuid()
         if info.st_uid != 0 && info.st_uid != me {
-            return "is owned by \(userName(info.st_uid)), not by root or \(userName(me)) who runs connhost, "
-                + "so that user could run code as \(loginName(me)): chown \(loginName(me)) \(path)"
+            let runner = me == 0 ? "root, who runs connhost" : "root or \(loginName(me)), who runs connhost"
+            let fix = me == 0 ? "chown root \(path)" : "chown \(loginName(me)) \(path) as root, or put a copy you own there"
+            return "is owned by \(userName(info.st_uid)), not by \(runner), so that user could run code as "
+                + "\(loginName(me)): \(fix)"
         }
         let mode = info.st_mode & 0o7777
         if mode & 0o022 != 0 {

@@ -4,9 +4,11 @@ import Foundation
 /// info (`https://bob:pw@host` → `https://[REDACTED]@host`) and every query value
 /// (`?api_key=k&page=2` → `?api_key=[REDACTED]&page=[REDACTED]`).
 ///
-/// The one redaction of URLs: ``ConnectorContext/redact(_:)`` and ``BaseURL`` use it, and so
-/// does the host for every error it prints. Paths without a scheme (`GET /users?page=2`, the
-/// kit's own request lines) are left alone; known secret values are redacted separately.
+/// The one redaction of URLs: ``BaseURL`` uses it for its messages, and the host for every
+/// error it prints (`ErrorReport`). Paths without a scheme (`GET /users?page=2`, the kit's
+/// own request lines) are left alone; known secret values are redacted separately
+/// (``ConnectorContext/redact(_:)``), and a URL meant to be opened (OAuth's authorize URL)
+/// is printed whole.
 public enum URLRedaction {
     private nonisolated(unsafe) static let pattern = try! NSRegularExpression(
         pattern: #"\b([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@'"]*@)?([^\s?#'"]*)(\?[^\s#'"]*)?"#)

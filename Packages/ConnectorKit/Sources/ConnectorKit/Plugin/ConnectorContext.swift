@@ -47,10 +47,10 @@ public final class ConnectorContext: Sendable {
         self.log = log
     }
 
-    /// `text` with every secret replaced by `[REDACTED]`, and the credentials of any URL in
-    /// it too (``URLRedaction``).
+    /// `text` with every secret replaced by `[REDACTED]`. URLs are left whole (an authorize
+    /// URL must be printed as it is); error messages also go through ``URLRedaction``.
     public func redact(_ text: String) -> String {
-        URLRedaction.redact(secrets.withLock { $0 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") })
+        secrets.withLock { $0 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
     }
 
     /// Adds values learnt during the run (OAuth codes and tokens) to those redacted.
