@@ -1,4 +1,5 @@
 import ConnectorHost
+import ConnectorKit
 import Foundation
 
 /// Every command, in the order `connhost --help` lists them.
@@ -30,6 +31,8 @@ func usage() -> String {
 
 @MainActor
 func main() async -> Int32 {
+    // Before any other thread exists: no HTTP cache or cookie directory is ever created.
+    EphemeralSession.prepare()
     let invocation = Invocation.current()
     var arguments = Array(CommandLine.arguments.dropFirst())
     guard let name = arguments.first else {
@@ -49,7 +52,7 @@ func main() async -> Int32 {
         // The parent ignores these for its own handlers; the worker must stay killable.
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-        return await WorkerEntry.run(pluginPath: path, options: SyncOptions(environment: invocation.environment))
+        return await WorkerEntry.run(pluginPath: path, options: (try? SyncOptions(environment: invocation.environment)) ?? SyncOptions())
     default:
         break
     }

@@ -31,7 +31,9 @@ struct PluginHostTests {
     }
 
     @Test func brokenPluginsAreReportedAndSkipped() async throws {
-        let plugins = try await FixturePlugins.directory(with: ["Hello", "HelloTwin", "BrokenFactory", "OldABI", "NoEntry", "PrivateKit"])
+        // HelloTwin (a second 'hello') is not here: two files declaring one name are both
+        // refused, see HostileInputTests.twoFilesDeclaringOneNameAreBothRefused.
+        let plugins = try await FixturePlugins.directory(with: ["Hello", "BrokenFactory", "OldABI", "NoEntry", "PrivateKit"])
         _ = FileManager.default.createFile(atPath: plugins.file("libEmptyConnector.so"), contents: Data())
         _ = FileManager.default.createFile(atPath: plugins.file("libJunkConnector.so"),
                                        contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }))
@@ -47,7 +49,6 @@ struct PluginHostTests {
         let expected = [
             "connhost: plugin libBrokenFactoryConnector.so: factory failed: fixture factory refuses to start",
             "connhost: plugin libEmptyConnector.so: empty file, not a shared library",
-            "connhost: plugin libHelloTwinConnector.so: name 'hello' is already taken by \(plugins.file("libHelloConnector.so")); skipped",
             "connhost: plugin libJunkConnector.so: not an ELF shared library",
             "connhost: plugin libNoEntryConnector.so: not a connhost plugin (no connhost_plugin_abi_version symbol)",
             "connhost: plugin libOldABIConnector.so: ABI version 999, host expects 2: rebuild it against this ConnectorKit",

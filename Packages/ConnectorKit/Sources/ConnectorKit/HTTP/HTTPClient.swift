@@ -51,11 +51,9 @@ public final class HTTPClient: Sendable {
         self.headers = headers
         self.limiter = RateLimiter(rateLimits)
         self.context = context
-        let configuration = URLSessionConfiguration.ephemeral
+        let configuration = EphemeralSession.configuration()
         configuration.timeoutIntervalForRequest = context.requestTimeout
         configuration.timeoutIntervalForResource = context.requestTimeout * 2
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
         configuration.httpMaximumConnectionsPerHost = max(2, context.concurrency)
         self.session = URLSession(configuration: configuration)
     }
