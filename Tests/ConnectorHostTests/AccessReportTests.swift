@@ -100,6 +100,10 @@ import Testing
         #expect(html.components(separatedBy: "<script nonce=").count == 2)
     }
 
+    @Test func countsAreGroupedByThousands() {
+        #expect([0, 999, 1000, 100_000, 1_234_567].map(AccessReport.grouped) == ["0", "999", "1,000", "100,000", "1,234,567"])
+    }
+
     @Test func grantsPerPersonBuckets() {
         let bars = AccessReport.distribution([0, 0, 1, 3, 7, 12])
         #expect(bars.map(\.label) == ["0 grants", "1 grant", "2 grants", "3 grants", "4 grants", "5–9 grants", "10–19 grants"])

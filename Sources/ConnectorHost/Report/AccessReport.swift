@@ -104,12 +104,12 @@ public struct AccessReport {
         add("<div class=\"cards\">")
         let counts = snapshot.resourceCounts
         for (number, type) in typeIDs.enumerated() {
-            add("<div class=\"card\" id=\"count-\(number)\" data-type=\"\(esc(type))\"><b>\(counts[type] ?? 0)</b><span>\(esc(typeNames[type] ?? type))</span></div>")
+            add("<div class=\"card\" id=\"count-\(number)\" data-type=\"\(esc(type))\"><b>\(Self.grouped(counts[type] ?? 0))</b><span>\(esc(typeNames[type] ?? type))</span></div>")
         }
-        add("<div class=\"card\" id=\"count-entitlements\"><b>\(snapshot.entitlements.count)</b><span>Entitlements</span></div>")
-        add("<div class=\"card\" id=\"count-grants\"><b>\(snapshot.grants.count)</b><span>Grants</span></div>")
+        add("<div class=\"card\" id=\"count-entitlements\"><b>\(Self.grouped(snapshot.entitlements.count))</b><span>Entitlements</span></div>")
+        add("<div class=\"card\" id=\"count-grants\"><b>\(Self.grouped(snapshot.grants.count))</b><span>Grants</span></div>")
         let flagged = findings.inactiveHolders.count + findings.sharedEmails.count + findings.unlistedPrincipals.count + findings.emptyGroups.count
-        add("<div class=\"card\(flagged > 0 ? " warn" : "")\" id=\"count-findings\"><b>\(flagged)</b><span>Findings</span></div>")
+        add("<div class=\"card\(flagged > 0 ? " warn" : "")\" id=\"count-findings\"><b>\(Self.grouped(flagged))</b><span>Findings</span></div>")
         add("</div>\n<dl class=\"meta\"><dt>Connector</dt><dd>\(esc(snapshot.connector))</dd>")
         add("<dt>Synced at</dt><dd>\(snapshot.syncedAt.map { Timestamp.iso8601($0) } ?? "not recorded in the snapshot")</dd>")
         add("<dt>Snapshot</dt><dd>\(esc(current.label))</dd>")
@@ -257,6 +257,17 @@ public struct AccessReport {
             let range = low == high ? "\(low)" : high == Int.max ? "\(low)+" : "\(low)–\(high)"
             return SVGBarChart.Bar(label: "\(range) grant\(low == 1 && high == 1 ? "" : "s")", value: counts[bucket])
         }
+    }
+
+    /// `n` with thousands separators, `100,000`: counts people read at a glance.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var text = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { text += "," }
+            text.append(digit)
+        }
+        return (n < 0 ? "-" : "") + text
     }
 
     /// A fresh CSP nonce: 18 random bytes, base64.

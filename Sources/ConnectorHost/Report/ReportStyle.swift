@@ -24,7 +24,7 @@ enum ReportStyle {
     .table { overflow-x: auto; }
     table { border-collapse: collapse; width: 100%; font-size: 14px; }
     th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; white-space: pre-wrap; overflow-wrap: anywhere; }
-    th { background: #eef1f5; position: relative; user-select: none; }
+    th { background: #eef1f5; position: relative; user-select: none; white-space: nowrap; }
     th[data-sort] { cursor: pointer; }
     th[data-sort="asc"]::after { content: " ▲"; } th[data-sort="desc"]::after { content: " ▼"; }
     .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -39,7 +39,8 @@ enum ReportStyle {
     svg.chart { max-width: 100%; height: auto; font: 12px system-ui, sans-serif; }
     svg.chart rect { fill: var(--accent); }
     svg.chart text { fill: var(--ink); }
-    .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+    .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(720px, 1fr)); gap: 8px 24px; }
+    .charts figure { margin: 0; }
     code { font-size: 13px; }
     @media print {
       body { background: #fff; font-size: 11pt; }
