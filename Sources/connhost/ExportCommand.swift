@@ -39,10 +39,6 @@ enum ExportCommand: Command {
         guard let output = parsed.values["output"], !output.isEmpty else {
             throw HostError.usage("export needs --output DIR (the directory for the CSV files)")
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw HostError.usage("--output \(output) exists and is not a directory")
-        }
         let snapshot = try SnapshotReader.read(path, syncID: parsed.values["sync-id"])
         let files = try CSVExport.write(snapshot, to: output)
         if parsed.has("json") {

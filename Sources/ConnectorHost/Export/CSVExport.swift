@@ -37,14 +37,7 @@ public enum CSVExport {
         var paths: [String] = []
         for (name, text) in zip(fileNames, contents) {
             let path = (directory as NSString).appendingPathComponent(name)
-            let file = try AtomicFile(destination: path)
-            do {
-                try file.write(text)
-                try file.commit()
-            } catch {
-                file.discard()
-                throw error
-            }
+            try AtomicFile.write(Data(text.utf8), to: path)
             paths.append(path)
         }
         return paths

@@ -45,14 +45,7 @@ public struct AccessReport {
     @discardableResult
     public func write(to path: String) throws -> Int {
         let page = html()
-        let file = try AtomicFile(destination: path)
-        do {
-            try file.write(Data(page))
-            try file.commit()
-        } catch {
-            file.discard()
-            throw error
-        }
+        try AtomicFile.write(Data(page), to: path)
         return page.count
     }
 
