@@ -4,8 +4,8 @@ import Foundation
 /// A loopback HTTP listener that records every request it gets and answers 404: put its
 /// URL where a page must never fetch from, and check that nothing arrived.
 ///
-/// It listens on its own dispatch thread (a poll loop bounded by `lifetime`), so a test
-/// never blocks a cooperative thread on it.
+/// It listens on a thread of its own (a poll loop bounded by `lifetime`), so a test never
+/// blocks a cooperative or dispatch worker thread on it.
 final class RequestCanary: @unchecked Sendable {
     let url: String
     private let listener: LoopbackListener
@@ -20,7 +20,7 @@ final class RequestCanary: @unchecked Sendable {
         url = "http://127.0.0.1:\(port)"
         let deadline = Date().addingTimeInterval(lifetime)
         finished.enter()
-        DispatchQueue.global().async { [self] in
+        let thread = Thread { [self] in
             defer { finished.leave() }
             while Date() < deadline, !isStopped {
                 guard let request = try? listener.next(until: min(deadline, Date().addingTimeInterval(0.1))) else { continue }
@@ -28,6 +28,7 @@ final class RequestCanary: @unchecked Sendable {
                 request.respond(status: 404, title: "Not found", message: "canary")
             }
         }
+        thread.start()
     }
 
     private var isStopped: Bool { lock.withLock { stopped } }
