@@ -34,7 +34,8 @@ switch options.mode {
 case .aha:
     let dataset = AhaDataset.generate(seed: options.seed, sizes: .init(
         users: options.users, extraUsers: options.extraUsers, teams: options.teams,
-        virtualUsers: options.virtualUsers, dropMember: options.dropMember))
+        virtualUsers: options.virtualUsers, dropMember: options.dropMember,
+        hostileNames: options.hostileNames))
     tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax,
                        oauth: OAuthServer(registration: options.oauth))
 case .codefresh:

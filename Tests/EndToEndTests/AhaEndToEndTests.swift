@@ -132,7 +132,7 @@ struct AhaEndToEndTests {
 struct InterruptTests {
     @Test(arguments: [("sqlite", SIGTERM), ("json", SIGINT), ("ndjson", SIGTERM)])
     func interruptedSyncLeavesThePreviousSnapshot(format: String, signo: Int32) async throws {
-        let tenant = try await FakeTenant("aha", ["--users", "3000", "--teams", "3", "--stall-ms", "400", "--stall-rate", "1"])
+        let tenant = try await FakeTenant("aha", ["--users", "8000", "--teams", "3", "--stall-ms", "400", "--stall-rate", "1"])
         let work = try TemporaryDirectory()
         let path = work.file("aha.\(format)")
         let previous = Data("previous snapshot\n".utf8)

@@ -66,6 +66,18 @@ public final class AtomicFile {
         try AtomicFile.rename(temporaryPath, over: destination)
     }
 
+    /// Writes `data` to `destination` atomically in one go: the whole file, or the old one untouched.
+    public static func write(_ data: Data, to destination: String) throws {
+        let file = try AtomicFile(destination: destination)
+        do {
+            try file.write(data)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
     /// A fresh temp file name in `destination`'s directory (rename must not cross devices):
     /// `.<name>.tmp-<pid>-<random><suffix>`, the pattern tests look for.
     public static func temporaryPath(beside destination: String, suffix: String = "") -> String {
