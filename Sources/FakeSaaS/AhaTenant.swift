@@ -1,71 +1,99 @@
-/// The fake Aha! API (`/api/v1/...`). All JSON is rendered once at start-up: the users
-/// sit comma-separated in one byte blob, so any page of users is a single contiguous
-/// slice and serving it costs one copy, whatever the page size.
+import Synchronization
+
+/// The fake Aha! API (`/api/v1/...`). All JSON is rendered up front: the users sit
+/// comma-separated in one byte blob, so any page of users is a single contiguous slice
+/// and serving it costs one copy, whatever the page size. A mutation renders it afresh.
 final class AhaTenant: Tenant {
     let connectorName = "aha"
-    let dataset: AhaDataset
     private let expectedAuthorization: String
     private let maxPerPage: Int
-
-    /// `users[i]` is `userBlob[userStart[i]..<userEnd[i]]`; consecutive users are
-    /// separated by a comma inside the blob.
-    private let userBlob: [UInt8]
-    private let userStart: [Int]
-    private let userEnd: [Int]
-    /// Compact team records without their closing brace, so `team_members` can be appended.
-    private let teamOpen: [[UInt8]]
-    private let teamMembersValue: [[UInt8]]
-    private let membershipItems: [[[UInt8]]]
-    private let teamIndex: [String: Int]
+    /// The data and its rendering, replaced whole by `apply(_:)`; requests take a copy.
+    private let current: Mutex<Rendering>
     /// Issues the OAuth access tokens accepted alongside the API key.
     let oauth: OAuthServer?
 
+    /// A dataset and its JSON, rendered once.
+    private struct Rendering: Sendable {
+        let dataset: AhaDataset
+        /// `users[i]` is `userBlob[userStart[i]..<userEnd[i]]`; consecutive users are
+        /// separated by a comma inside the blob.
+        let userBlob: [UInt8]
+        let userStart: [Int]
+        let userEnd: [Int]
+        /// Compact team records without their closing brace, so `team_members` can be appended.
+        let teamOpen: [[UInt8]]
+        let teamMembersValue: [[UInt8]]
+        let membershipItems: [[[UInt8]]]
+        let teamIndex: [String: Int]
+
+        init(_ dataset: AhaDataset) {
+            self.dataset = dataset
+            var blob = JSONWriter(capacity: dataset.users.count * 900)
+            var starts: [Int] = []
+            var ends: [Int] = []
+            starts.reserveCapacity(dataset.users.count)
+            ends.reserveCapacity(dataset.users.count)
+            for (i, user) in dataset.users.enumerated() {
+                if i > 0 { blob.raw(",") }
+                starts.append(blob.bytes.count)
+                AhaTenant.writeUser(user, to: &blob)
+                ends.append(blob.bytes.count)
+            }
+            userBlob = blob.bytes
+            userStart = starts
+            userEnd = ends
+
+            teamOpen = dataset.teams.map { team in
+                var w = JSONWriter(capacity: 600)
+                AhaTenant.writeTeamOpen(team, to: &w)
+                return w.bytes
+            }
+            teamMembersValue = dataset.teams.map { team in
+                var w = JSONWriter(capacity: 160 * team.memberships.count + 2)
+                AhaTenant.writeTeamMembers(team.memberships.map(\.member), to: &w)
+                return w.bytes
+            }
+            membershipItems = dataset.teams.map { team in
+                team.memberships.map { membership in
+                    var w = JSONWriter(capacity: 400)
+                    w.raw("{\"id\":"); w.string(membership.id)
+                    w.raw(",\"team_member\":"); AhaTenant.writeMember(membership.member, to: &w)
+                    w.raw(",\"team\":{\"id\":"); w.string(team.id)
+                    w.raw(",\"name\":"); w.string(team.name)
+                    w.raw("},\"created_at\":"); w.string(membership.createdAt)
+                    w.raw("}")
+                    return w.bytes
+                }
+            }
+            var index: [String: Int] = [:]
+            for (i, team) in dataset.teams.enumerated() { index[team.id] = i }
+            teamIndex = index
+        }
+    }
+
+    /// The data served now.
+    var dataset: AhaDataset { current.withLock { $0.dataset } }
+
     init(dataset: AhaDataset, apiKey: String, maxPerPage: Int, oauth: OAuthServer? = nil) {
-        self.dataset = dataset
         self.oauth = oauth
         expectedAuthorization = "Bearer \(apiKey)"
         self.maxPerPage = maxPerPage
+        current = Mutex(Rendering(dataset))
+    }
 
-        var blob = JSONWriter(capacity: dataset.users.count * 900)
-        var starts: [Int] = []
-        var ends: [Int] = []
-        starts.reserveCapacity(dataset.users.count)
-        ends.reserveCapacity(dataset.users.count)
-        for (i, user) in dataset.users.enumerated() {
-            if i > 0 { blob.raw(",") }
-            starts.append(blob.bytes.count)
-            Self.writeUser(user, to: &blob)
-            ends.append(blob.bytes.count)
-        }
-        userBlob = blob.bytes
-        userStart = starts
-        userEnd = ends
-
-        teamOpen = dataset.teams.map { team in
-            var w = JSONWriter(capacity: 600)
-            Self.writeTeamOpen(team, to: &w)
-            return w.bytes
-        }
-        teamMembersValue = dataset.teams.map { team in
-            var w = JSONWriter(capacity: 160 * team.memberships.count + 2)
-            Self.writeTeamMembers(team.memberships.map(\.member), to: &w)
-            return w.bytes
-        }
-        membershipItems = dataset.teams.map { team in
-            team.memberships.map { membership in
-                var w = JSONWriter(capacity: 400)
-                w.raw("{\"id\":"); w.string(membership.id)
-                w.raw(",\"team_member\":"); Self.writeMember(membership.member, to: &w)
-                w.raw(",\"team\":{\"id\":"); w.string(team.id)
-                w.raw(",\"name\":"); w.string(team.name)
-                w.raw("},\"created_at\":"); w.string(membership.createdAt)
-                w.raw("}")
-                return w.bytes
+    /// Applies `mutations` in order, all or none; returns the ids of added users.
+    func apply(_ mutations: [Mutation]) throws(Mutation.Failure) -> [String] {
+        let result: Result<[String], Mutation.Failure> = current.withLock { rendering in
+            var dataset = rendering.dataset
+            do throws(Mutation.Failure) {
+                let added = try dataset.apply(mutations)
+                rendering = Rendering(dataset)
+                return .success(added)
+            } catch {
+                return .failure(error)
             }
         }
-        var index: [String: Int] = [:]
-        for (i, team) in dataset.teams.enumerated() { index[team.id] = i }
-        teamIndex = index
+        return try result.get()
     }
 
     /// The API key, or an OAuth access token that is live (issued, not expired), both as
@@ -94,28 +122,29 @@ final class AhaTenant: Tenant {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 3, parts[0] == "api", parts[1] == "v1" else { return errorResponse(status: 404) }
         guard request.method == "GET" else { return errorResponse(status: 405) }
+        let r = current.withLock { $0 }
         switch (parts.count, parts[2]) {
         case (3, "users"):
-            return usersPage(request)
+            return usersPage(request, r)
         case (3, "teams"):
-            return teamsPage(request)
+            return teamsPage(request, r)
         case (4, "teams"):
-            guard let t = teamIndex[String(parts[3])] else { return errorResponse(status: 404) }
-            var w = JSONWriter(capacity: teamOpen[t].count + teamMembersValue[t].count + 32)
-            w.raw("{\"team\":"); w.raw(teamOpen[t]); w.raw(",\"team_members\":"); w.raw(teamMembersValue[t]); w.raw("}}")
+            guard let t = r.teamIndex[String(parts[3])] else { return errorResponse(status: 404) }
+            var w = JSONWriter(capacity: r.teamOpen[t].count + r.teamMembersValue[t].count + 32)
+            w.raw("{\"team\":"); w.raw(r.teamOpen[t]); w.raw(",\"team_members\":"); w.raw(r.teamMembersValue[t]); w.raw("}}")
             return HTTPResponse(status: 200, body: w.bytes)
         case (5, "teams") where parts[4] == "team_memberships":
-            guard let t = teamIndex[String(parts[3])] else { return errorResponse(status: 404) }
-            return membershipsPage(request, team: t)
+            guard let t = r.teamIndex[String(parts[3])] else { return errorResponse(status: 404) }
+            return membershipsPage(request, team: t, r)
         default:
             return errorResponse(status: 404)
         }
     }
 
-    private func usersPage(_ request: HTTPRequest) -> HTTPResponse {
-        let window = PageWindow(request: request, total: dataset.users.count, maxPerPage: maxPerPage)
+    private func usersPage(_ request: HTTPRequest, _ r: Rendering) -> HTTPResponse {
+        let window = PageWindow(request: request, total: r.dataset.users.count, maxPerPage: maxPerPage)
         let range = window.range
-        let slice = range.isEmpty ? userBlob[0..<0] : userBlob[userStart[range.lowerBound]..<userEnd[range.upperBound - 1]]
+        let slice = range.isEmpty ? r.userBlob[0..<0] : r.userBlob[r.userStart[range.lowerBound]..<r.userEnd[range.upperBound - 1]]
         var w = JSONWriter(capacity: slice.count + 128)
         w.raw("{\"users\":[")
         w.raw(slice)
@@ -126,16 +155,16 @@ final class AhaTenant: Tenant {
     }
 
     /// `team_members` only when `fields` names it, like the real list endpoint.
-    private func teamsPage(_ request: HTTPRequest) -> HTTPResponse {
+    private func teamsPage(_ request: HTTPRequest, _ r: Rendering) -> HTTPResponse {
         let fields = (request.query["fields"] ?? "").split(separator: ",").map { $0.trimmingSpaces() }
         let withMembers = fields.contains("team_members")
-        let window = PageWindow(request: request, total: dataset.teams.count, maxPerPage: maxPerPage)
+        let window = PageWindow(request: request, total: r.dataset.teams.count, maxPerPage: maxPerPage)
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"teams\":[")
         for (n, t) in window.range.enumerated() {
             if n > 0 { w.raw(",") }
-            w.raw(teamOpen[t])
-            if withMembers { w.raw(",\"team_members\":"); w.raw(teamMembersValue[t]) }
+            w.raw(r.teamOpen[t])
+            if withMembers { w.raw(",\"team_members\":"); w.raw(r.teamMembersValue[t]) }
             w.raw("}")
         }
         w.raw("],")
@@ -144,8 +173,8 @@ final class AhaTenant: Tenant {
         return HTTPResponse(status: 200, body: w.bytes)
     }
 
-    private func membershipsPage(_ request: HTTPRequest, team: Int) -> HTTPResponse {
-        let items = membershipItems[team]
+    private func membershipsPage(_ request: HTTPRequest, team: Int, _ r: Rendering) -> HTTPResponse {
+        let items = r.membershipItems[team]
         let window = PageWindow(request: request, total: items.count, maxPerPage: maxPerPage)
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"team_memberships\":[")
@@ -254,6 +283,7 @@ final class AhaTenant: Tenant {
     // MARK: Ground truth
 
     func truth() -> TruthSnapshot {
+        let dataset = self.dataset
         var snapshot = TruthSnapshot(connector: connectorName)
         snapshot.resourceTypes = [
             .init(id: "team", displayName: "Team", traits: ["group"]),

@@ -1,14 +1,19 @@
+import Synchronization
+
 /// The fake Codefresh API: `GET /api/user` and `GET /api/accounts/{id}/users` (a bare
-/// array, no pagination, as the real service answers). Both bodies are rendered once.
+/// array, no pagination, as the real service answers). Both bodies are rendered up front;
+/// a mutation renders the users afresh.
 final class CodefreshTenant: Tenant {
     let connectorName = "codefresh"
-    let dataset: CodefreshDataset
     private let apiKey: String
     private let userBody: [UInt8]
-    private let usersBody: [UInt8]
+    /// The data and the rendered users list, replaced whole by `apply(_:)`.
+    private let current: Mutex<(dataset: CodefreshDataset, usersBody: [UInt8])>
+
+    /// The data served now.
+    var dataset: CodefreshDataset { current.withLock { $0.dataset } }
 
     init(dataset: CodefreshDataset, apiKey: String) {
-        self.dataset = dataset
         self.apiKey = apiKey
 
         var w = JSONWriter(capacity: 4096)
@@ -32,14 +37,33 @@ final class CodefreshTenant: Tenant {
         w.raw("}")
         userBody = w.bytes
 
-        var list = JSONWriter(capacity: 300 * dataset.users.count + 2)
+        current = Mutex((dataset, Self.usersBody(dataset.users)))
+    }
+
+    /// Applies `mutations` in order, all or none; returns the ids of added users.
+    func apply(_ mutations: [Mutation]) throws(Mutation.Failure) -> [String] {
+        let result: Result<[String], Mutation.Failure> = current.withLock { state in
+            var dataset = state.dataset
+            do throws(Mutation.Failure) {
+                let added = try dataset.apply(mutations)
+                state = (dataset, Self.usersBody(dataset.users))
+                return .success(added)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func usersBody(_ users: [CodefreshDataset.User]) -> [UInt8] {
+        var list = JSONWriter(capacity: 300 * users.count + 2)
         list.raw("[")
-        for (i, u) in dataset.users.enumerated() {
+        for (i, u) in users.enumerated() {
             if i > 0 { list.raw(",") }
-            Self.writeUser(u, to: &list)
+            writeUser(u, to: &list)
         }
         list.raw("]")
-        usersBody = list.bytes
+        return list.bytes
     }
 
     /// The raw key, no scheme: `Bearer <key>` is as wrong as any other value.
@@ -70,6 +94,7 @@ final class CodefreshTenant: Tenant {
         }
         if parts.count == 4 && parts[1] == "accounts" && parts[3] == "users" {
             guard request.method == "GET" else { return errorResponse(status: 405) }
+            let (dataset, usersBody) = current.withLock { $0 }
             guard let index = dataset.accounts.firstIndex(where: { $0.id == parts[2] }) else {
                 return errorResponse(status: 404)
             }
@@ -105,6 +130,7 @@ final class CodefreshTenant: Tenant {
     /// Without an active account there is nothing a connector can sync: the truth then
     /// has the resource types only (a correct connector reports an error instead).
     func truth() -> TruthSnapshot {
+        let dataset = self.dataset
         var snapshot = TruthSnapshot(connector: connectorName)
         snapshot.resourceTypes = [
             .init(id: "account", displayName: "Account", traits: ["app"]),

@@ -77,10 +77,33 @@ final class FakeService: Sendable {
         }
     }
 
+    /// `POST /_fake/mutate`: applies the body's mutations and forgets the cached truth.
+    private func mutate(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.method == "POST" else { return HTTPResponse(status: 405, json: "{\"error\":\"POST a mutation list\"}") }
+        var w = JSONWriter(capacity: 256)
+        do throws(Mutation.Failure) {
+            let mutations = try Mutation.parse(request.body)
+            // The tenant and the truth cache change under one lock, so no reader sees the
+            // new data with the old truth.
+            let added = try truthCache.withLock { cache throws(Mutation.Failure) in
+                let added = try tenant.apply(mutations)
+                cache = nil
+                return added
+            }
+            w.raw("{\"applied\":"); w.int(mutations.count)
+            w.raw(",\"added_users\":"); w.stringArray(added); w.raw("}")
+            return HTTPResponse(status: 200, body: w.bytes)
+        } catch {
+            w.raw("{\"error\":"); w.string(error.message); w.raw("}")
+            return HTTPResponse(status: 400, body: w.bytes)
+        }
+    }
+
     private func fakeEndpoint(_ request: HTTPRequest) -> HTTPResponse {
         switch request.path {
         case "/_fake/stats": return HTTPResponse(status: 200, body: traffic.statsJSON())
         case "/_fake/truth": return HTTPResponse(status: 200, body: truthJSON())
+        case "/_fake/mutate": return mutate(request)
         case "/_fake/oauth", "/_fake/revoke-refresh", "/_fake/expire-access":
             guard let oauth = tenant.oauth else { return HTTPResponse(status: 404, json: "{\"error\":\"Not found\"}") }
             if request.path == "/_fake/revoke-refresh" { oauth.revokeRefreshTokens() }

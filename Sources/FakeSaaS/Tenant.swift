@@ -1,5 +1,5 @@
 /// What the HTTP front end needs from a fake SaaS: its auth rule, its error body
-/// style, its routes and its ground truth. Rate limits, faults and `/_fake/*` are
+/// style, its routes, its ground truth and how its data changes between syncs. Rate limits, faults and `/_fake/*` are
 /// handled once, in `FakeService`, for every tenant.
 protocol Tenant: AnyObject, Sendable {
     /// `aha` or `codefresh`, as in the snapshot's `connector` field.
@@ -16,6 +16,10 @@ protocol Tenant: AnyObject, Sendable {
 
     /// The snapshot a correct connector produces from this tenant.
     func truth() -> TruthSnapshot
+
+    /// Changes the served data (and so the truth) by `mutations`, all or none; returns
+    /// the ids of added users.
+    func apply(_ mutations: [Mutation]) throws(Mutation.Failure) -> [String]
 
     /// The tenant's OAuth 2.0 authorization server (`/oauth/*`), if it has one.
     var oauth: OAuthServer? { get }

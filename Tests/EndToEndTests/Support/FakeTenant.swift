@@ -43,6 +43,26 @@ final class FakeTenant {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    /// Changes the tenant (`POST /_fake/mutate`); returns the status and the JSON answer.
+    func mutate(_ mutations: [[String: Any]]) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: url + "/_fake/mutate")!)
+        request.httpMethod = "POST"
+        request.timeoutInterval = 30
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["mutations": mutations])
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, try jsonObject(String(decoding: data, as: UTF8.self)))
+    }
+
+    /// The truth as the tenant serves it now (`/_fake/truth`), saved as `name` in the
+    /// tenant's directory and read back as a snapshot.
+    func currentTruth(_ name: String) async throws -> Snapshot {
+        let (status, body) = try await get("/_fake/truth")
+        #expect(status == 200)
+        let path = directory.file(name)
+        try Data(body.utf8).write(to: URL(fileURLWithPath: path))
+        return try SnapshotReader.read(path)
+    }
+
     deinit { process.stop() }
 }
 
