@@ -26,7 +26,11 @@ public struct ConfigResolver {
     /// The configuration of `instance` of `metadata`'s plugin, or a usage error: an unknown
     /// key, a secret written as a value, an unresolvable reference, or a missing required
     /// field (naming its flag and variable).
-    public func resolve(_ metadata: ConnectorMetadata, instance: ConnectorInstance) throws -> ConnectorConfiguration {
+    ///
+    /// `fieldVariables: false` leaves out each field's own variable (`BATON_API_KEY`): in a
+    /// run of several instances it would give every one of them the same value.
+    public func resolve(_ metadata: ConnectorMetadata, instance: ConnectorInstance,
+                        fieldVariables: Bool = true) throws -> ConnectorConfiguration {
         var values: [String: String] = [:]
         let file = "host configuration \(hostConfiguration.path ?? "host-config.json")"
         let names = metadata.configFields.map(\.name)
@@ -43,12 +47,14 @@ public struct ConfigResolver {
         for field in metadata.configFields {
             let fromFile = try instance.values[field.name]
                 ?? instance.references[field.name].map { try $0.resolve(environment: environment, owner: "\(instance.name): \(field.name)") }
-            let value = [flags[field.name], environment[field.env], fromFile, field.defaultValue]
+            let value = [flags[field.name], fieldVariables ? environment[field.env] : nil, fromFile, field.defaultValue]
                 .compactMap { $0 }.first { !$0.isEmpty }
             if let value {
                 values[field.name] = value
             } else if field.required {
-                throw HostError.usage("\(metadata.name): missing --\(field.name) (or set \(field.env))")
+                let name = instance.name
+                throw HostError.usage(fieldVariables ? "\(name): missing --\(field.name) (or set \(field.env))"
+                    : "\(name): missing --\(name).\(field.name) (or connectors.\(name).\(field.name) in host-config.json)")
             }
         }
         return ConnectorConfiguration(values)
