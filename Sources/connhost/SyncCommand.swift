@@ -8,10 +8,10 @@ enum SyncCommand: Command {
     static let summary = "Sync one or more connectors and write a snapshot each"
     static let usage = """
     connhost sync <plugin>... [--<config-field> VALUE]... [--<plugin>.<config-field> VALUE]...
-                  [--output PATH|DIR] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+                  [--output PATH|DIR|postgresql://…] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
     """
     static let options = [
-        OptionSpec.value("output", "PATH", "snapshot file (default: <plugin>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several plugins"),
+        OptionSpec.value("output", "PATH", "snapshot file (default: <plugin>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several plugins; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
         OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
@@ -25,8 +25,7 @@ enum SyncCommand: Command {
     struct Job {
         var plugin: LoadedPlugin
         var config: ConnectorConfiguration
-        var format: SnapshotFormat
-        var output: String
+        var destination: SnapshotDestination
         var context: ConnectorContext
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
@@ -58,9 +57,9 @@ enum SyncCommand: Command {
             let config = try ConfigResolver(flags: PluginHelp.flags(for: plugin, in: parsed.values),
                                             environment: invocation.environment,
                                             hostConfiguration: catalog.configuration).resolve(plugin.metadata)
-            return Job(plugin: plugin, config: config, format: destination.0, output: destination.1,
-                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata)),
-                       unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
+            return Job(plugin: plugin, config: config, destination: destination,
+                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata) + destination.secrets),
+                       unchanged: destination.unchangedNote)
         }
 
         let started = Date()
@@ -89,18 +88,18 @@ enum SyncCommand: Command {
             switch result {
             case .success(let summary):
                 for warning in summary.warnings { invocation.err("warning: \(job.name): \(warning)") }
-                reports.append(Report(summary: summary, output: job.output, format: job.format.rawValue, error: nil))
+                reports.append(Report(summary: summary, output: job.destination.description, format: job.destination.formatName, error: nil))
                 if !parsed.has("json") {
-                    if job.output == "-" {
+                    if job.destination.description == "-" {
                         FileHandle.standardError.write(Data("\(summary.line)\n".utf8))
                     } else {
-                        invocation.out("\(summary.line) -> \(job.output)")
+                        invocation.out("\(summary.line) -> \(job.destination)")
                     }
                 }
             case .failure(let error):
                 let message = ErrorReport.message(for: error, connector: job.name, redact: job.context.redact) + job.unchanged
                 invocation.err(message)
-                reports.append(Report(summary: nil, output: job.output, format: job.format.rawValue, error: message))
+                reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
                 status = max(status, ErrorReport.status(for: error))
             }
         }
@@ -122,7 +121,7 @@ enum SyncCommand: Command {
                        invocation: Invocation) async -> Result<SyncSummary, any Error> {
         let sink: any SnapshotSink
         do {
-            sink = try job.format.makeSink(destination: job.output)
+            sink = try job.destination.makeSink()
         } catch {
             return .failure(error)
         }
@@ -163,10 +162,19 @@ enum SyncCommand: Command {
         return options
     }
 
-    /// Format and output path per plugin. With several plugins `--output` must be a directory.
+    /// Where each plugin's snapshot goes. With several plugins `--output` must be a
+    /// directory or a PostgreSQL URL (one database holds them all).
     static func destinations(_ parsed: ParsedArguments, plugins: [LoadedPlugin],
-                             configuration: HostConfiguration) throws -> [(SnapshotFormat, String)] {
+                             configuration: HostConfiguration) throws -> [SnapshotDestination] {
         let explicitFormat = try parsed.values["format"].map(SnapshotFormat.parse)
+        if let output = parsed.values["output"], PostgreSQLURL.matches(output) {
+            guard explicitFormat == nil else { throw HostError.usage("--format applies to files, not to a PostgreSQL --output") }
+            let url = try PostgreSQLURL(output)
+            guard url.syncID == nil && url.connector == nil else {
+                throw HostError.usage("?sync= and ?connector= pick what show and diff read; sync --output takes the database URL only")
+            }
+            return plugins.map { _ in .postgresql(url) }
+        }
         let configured = try configuration.outputFormat.map(SnapshotFormat.parse)
         var directory = configuration.outputDirectory ?? FileManager.default.currentDirectoryPath
         if let output = parsed.values["output"] {
@@ -180,7 +188,7 @@ enum SyncCommand: Command {
             } else if !(exists && isDirectory.boolValue) {
                 let format = explicitFormat ?? SnapshotFormat.inferred(fromPath: output)
                     ?? (output == "-" ? .ndjson : configured ?? .sqlite)
-                return [(format, output)]
+                return [.file(format, path: output)]
             } else {
                 directory = output
             }
@@ -188,7 +196,7 @@ enum SyncCommand: Command {
         let format = explicitFormat ?? configured ?? .sqlite
         let stamp = Timestamp.compact(Date())
         return plugins.map { plugin in
-            (format, (directory as NSString).appendingPathComponent("\(plugin.metadata.name)-\(stamp).\(format.fileExtension)"))
+            .file(format, path: (directory as NSString).appendingPathComponent("\(plugin.metadata.name)-\(stamp).\(format.fileExtension)"))
         }
     }
 }

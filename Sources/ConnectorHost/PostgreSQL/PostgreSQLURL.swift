@@ -1,0 +1,94 @@
+import Foundation
+
+/// A `postgresql://` (or `postgres://`) connection URL given as `--output` or to
+/// `show`/`diff`, with connhost's own query parameters taken out.
+///
+/// The URL is passed to libpq as is (multiple hosts, `sslmode`, `connect_timeout` and the
+/// other libpq parameters all work); connhost reads only `sync=<id>` and
+/// `connector=<name>`, which pick the snapshot `show` and `diff` read.
+///
+/// The password may be in the URL; it is never printed. `description` shows the URL with
+/// the password replaced, and `redact` cleans any message (libpq's included) of it. This
+/// is the one place that knows how a password sits in a connection URL.
+public struct PostgreSQLURL: CustomStringConvertible, Sendable {
+    /// The URL for libpq: the original without connhost's parameters.
+    public let connectionString: String
+    /// `?sync=<id>`: the sync to read, or `nil` for the latest successful one.
+    public let syncID: String?
+    /// `?connector=<name>`: read the latest sync of this connector only.
+    public let connector: String?
+    /// The password from the URL's user info, percent-decoded, if any.
+    public let password: String?
+    /// The password exactly as written in the URL (still percent-encoded).
+    private let rawPassword: String?
+
+    /// Whether `text` is a PostgreSQL URL rather than a file path.
+    public static func matches(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("postgresql://") || lowered.hasPrefix("postgres://")
+    }
+
+    /// Parses `text`; a usage error (without the password) when it is not a usable URL.
+    public init(_ text: String) throws {
+        guard Self.matches(text), let schemeEnd = text.range(of: "://") else {
+            throw HostError.usage("not a PostgreSQL URL (postgresql://user@host:port/database)")
+        }
+        let afterScheme = text[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+        rawPassword = Self.rawPassword(in: text)
+        password = rawPassword.map { $0.removingPercentEncoding ?? $0 }
+
+        var base = String(text[..<authorityEnd]) + String(afterScheme[authorityEnd...])
+        var kept: [Substring] = []
+        var syncID: String?, connector: String?
+        if let question = base.firstIndex(of: "?") {
+            for pair in base[base.index(after: question)...].split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                let value = parts.count == 2 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+                switch parts.first {
+                case "sync": syncID = value
+                case "connector": connector = value
+                default: kept.append(pair)
+                }
+            }
+            base = String(base[..<question]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+        }
+        if let syncID, Int64(syncID) == nil {
+            let shown = rawPassword.map { syncID.replacingOccurrences(of: $0, with: "[REDACTED]") } ?? syncID
+            throw HostError.usage("?sync= needs a sync id (a number), not '\(shown)'")
+        }
+        if connector?.isEmpty == true { throw HostError.usage("?connector= needs a connector name") }
+        connectionString = base
+        self.syncID = syncID
+        self.connector = connector
+    }
+
+    /// `text` fit to print: a PostgreSQL URL's password replaced, anything else as is.
+    public static func displayed(_ text: String) -> String {
+        guard matches(text) else { return text }
+        if let url = try? PostgreSQLURL(text) { return url.redact(text) }
+        return rawPassword(in: text).map { text.replacingOccurrences(of: $0, with: "[REDACTED]") } ?? text
+    }
+
+    /// The password of a URL's user info as written. User info ends at the last `@`
+    /// before the path or query (an `@` in a password must be percent-encoded anyway).
+    private static func rawPassword(in text: String) -> String? {
+        guard let schemeEnd = text.range(of: "://") else { return nil }
+        let afterScheme = text[schemeEnd.upperBound...]
+        let authority = afterScheme[..<(afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex)]
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
+        let raw = String(authority[authority.index(after: colon)..<at])
+        return raw.isEmpty ? nil : raw
+    }
+
+    /// The URL as it may be shown: the password replaced by `[REDACTED]`.
+    public var description: String { redact(connectionString) }
+
+    /// `text` without the password, in either its decoded or its URL-encoded form, nor
+    /// `PGPASSWORD`'s value.
+    public func redact(_ text: String) -> String {
+        [rawPassword, password, ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }.filter { !$0.isEmpty }
+            .sorted { $0.count > $1.count }
+            .reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+    }
+}
