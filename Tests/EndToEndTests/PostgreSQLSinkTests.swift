@@ -164,15 +164,15 @@ import Glibc
         #expect(try await connhost(["sync", "aha", "--base-url", tenant.url, "--api-key", tenant.apiKey, "--output", json]).status == 0)
 
         // Every request of this tenant stalls for a minute: the sync has opened its
-        // transaction (and written its run row) and then waits for the next page.
+        // transaction, written its run row and started its first COPY, then waits.
         let stalled = try FakeTenant("aha", ["--users", "3000", "--teams", "10", "--seed", "6", "--stall-ms", "60000", "--stall-rate", "1"])
         let child = try BackgroundConnhost(["sync", "aha", "--base-url", stalled.url, "--api-key", stalled.apiKey, "--output", database.url])
         var writing = false
         for _ in 0..<300 where !writing {  // at most 30 s
             let open = try await database.column("""
                 SELECT count(*) FROM pg_stat_activity
-                WHERE datname = current_database() AND application_name = 'connhost' AND state = 'idle in transaction'
-                  AND (query LIKE 'INSERT INTO sync_runs%' OR query LIKE 'COPY%')
+                WHERE datname = current_database() AND application_name = 'connhost' AND backend_xid IS NOT NULL
+                  AND (query LIKE 'COPY%' OR (state = 'idle in transaction' AND query LIKE 'INSERT INTO sync_runs%'))
                 """)
             writing = open == ["1"]
             if !writing { try await Task.sleep(for: .milliseconds(100)) }

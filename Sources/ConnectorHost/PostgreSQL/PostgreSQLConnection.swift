@@ -65,19 +65,29 @@ final class PostgreSQLConnection {
         }
     }
 
-    /// Streams `data` (COPY text format) into `COPY … FROM STDIN` statement `sql`.
-    func copy(_ sql: String, _ data: [UInt8]) throws {
+    /// Starts `COPY … FROM STDIN` statement `sql`; send rows with `putCopyData`, then `endCopy`.
+    func beginCopy(_ sql: String) throws {
         let start = try run(sql, [])
         let status = PQresultStatus(start)
-        let startMessage = String(cString: PQresultErrorMessage(start))
+        let message = String(cString: PQresultErrorMessage(start))
         PQclear(start)
-        guard status == PGRES_COPY_IN else { throw failure(startMessage) }
+        guard status == PGRES_COPY_IN else { throw failure(message) }
+    }
+
+    /// Sends rows (COPY text format) of the open COPY. libpq sends as its buffer fills,
+    /// so the server parses and inserts while the caller encodes the next rows.
+    func putCopyData(_ data: [UInt8]) throws {
         let sent = data.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { PQputCopyData(connection, $0, Int32(buffer.count)) }
             } ?? 1
         }
-        guard sent == 1, PQputCopyEnd(connection, nil) == 1 else { throw failure(lastError) }
+        guard sent == 1 else { throw failure(lastError) }
+    }
+
+    /// Ends the open COPY and waits for the server to finish it.
+    func endCopy() throws {
+        guard PQputCopyEnd(connection, nil) == 1 else { throw failure(lastError) }
         var problem: String?
         while let result = PQgetResult(connection) {
             if PQresultStatus(result) != PGRES_COMMAND_OK { problem = problem ?? String(cString: PQresultErrorMessage(result)) }

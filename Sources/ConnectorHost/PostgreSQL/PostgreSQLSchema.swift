@@ -26,21 +26,21 @@ enum PostgreSQLSchema {
           warnings jsonb);
         CREATE INDEX sync_runs_by_connector ON sync_runs (connector, finished_at);
         CREATE TABLE resource_types (
-          sync_id bigint NOT NULL REFERENCES sync_runs ON DELETE CASCADE,
+          sync_id bigint NOT NULL,
           id text NOT NULL, display_name text NOT NULL, traits jsonb NOT NULL,
           PRIMARY KEY (sync_id, id));
         CREATE TABLE resources (
-          sync_id bigint NOT NULL REFERENCES sync_runs ON DELETE CASCADE,
+          sync_id bigint NOT NULL,
           type text NOT NULL, id text NOT NULL, display_name text NOT NULL,
           parent_type text, parent_id text, profile jsonb NOT NULL,
           PRIMARY KEY (sync_id, type, id));
         CREATE TABLE entitlements (
-          sync_id bigint NOT NULL REFERENCES sync_runs ON DELETE CASCADE,
+          sync_id bigint NOT NULL,
           id text NOT NULL, resource_type text NOT NULL, resource_id text NOT NULL,
           slug text NOT NULL, display_name text NOT NULL, purpose text NOT NULL,
           PRIMARY KEY (sync_id, id));
         CREATE TABLE grants (
-          sync_id bigint NOT NULL REFERENCES sync_runs ON DELETE CASCADE,
+          sync_id bigint NOT NULL,
           id text NOT NULL, entitlement_id text NOT NULL,
           principal_type text NOT NULL, principal_id text NOT NULL,
           PRIMARY KEY (sync_id, id));

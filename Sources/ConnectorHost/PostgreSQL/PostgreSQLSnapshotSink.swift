@@ -9,11 +9,18 @@ import Foundation
 /// of it, so a failed or killed sync leaves nothing behind (the server rolls back when
 /// the connection drops) and concurrent syncs, from this machine or others, never mix.
 ///
-/// Rows are encoded straight into small per-table buffers that are sent whenever they
-/// hold `flushThreshold` bytes together: memory stays flat however large the tenant.
+/// One COPY is open at a time. Rows of its table stream straight into it (the server
+/// inserts while the next rows are encoded); rows of other tables wait in small buffers
+/// until they hold `flushThreshold` bytes together, and are then sent as one COPY per
+/// table. Memory stays flat however large the tenant, and a tenant whose records come
+/// one table after the other (users, then teams) costs a handful of COPYs.
 public final class PostgreSQLSnapshotSink: SnapshotSink {
     /// Bytes buffered, over all tables, before they are sent.
     static let flushThreshold = 256 * 1024
+    /// Bytes of the open COPY's rows gathered before one `PQputCopyData` call.
+    static let sendSize = 64 * 1024
+    /// Consecutive rows of another table after which the open COPY moves to that table.
+    static let switchAfter = 64
 
     private let url: PostgreSQLURL
     private var connection: PostgreSQLConnection?
@@ -22,6 +29,11 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
     private var pluginVersion = ""
     private var buffers = Table.allCases.map { _ in [UInt8]() }
     private var buffered = 0
+    /// The table whose COPY is open, and its rows not yet handed to libpq.
+    private var streaming: Table?
+    private var pending: [UInt8] = []
+    /// The table of the latest rows that went to a buffer, and how many came in a row.
+    private var run: (table: Table, length: Int)?
 
     /// The `sync_id` of the last committed sync, for messages and tests.
     public private(set) var committedSyncID: Int64?
@@ -65,16 +77,17 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
     public func write(_ record: SnapshotRecord) throws {
         switch record {
         case .resourceType(let type):
-            append(.resourceTypes, [type.id, type.displayName, Self.jsonArray(type.traits.map(\.rawValue))])
+            try append(.resourceTypes, [type.id, type.displayName, Self.jsonArray(type.traits.map(\.rawValue))])
         case .resource(let resource):
-            append(.resources, [resource.type, resource.id, resource.displayName, resource.parent?.type, resource.parent?.id,
+            try append(.resources, [resource.type, resource.id, resource.displayName, resource.parent?.type, resource.parent?.id,
                                 SQLiteSnapshotSink.jsonObject(resource.profile)])
         case .entitlement(let entitlement):
-            append(.entitlements, [entitlement.id, entitlement.resource.type, entitlement.resource.id, entitlement.slug,
+            try append(.entitlements, [entitlement.id, entitlement.resource.type, entitlement.resource.id, entitlement.slug,
                                    entitlement.displayName, entitlement.purpose.rawValue])
         case .grant(let grant):
-            append(.grants, [grant.id, grant.entitlement, grant.principal.type, grant.principal.id])
+            try append(.grants, [grant.id, grant.entitlement, grant.principal.type, grant.principal.id])
         }
+        if pending.count >= Self.sendSize { try send() }
         if buffered >= Self.flushThreshold { try flush() }
     }
 
@@ -108,6 +121,11 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
         self.connection = nil
         buffers = buffers.map { _ in [] }
         buffered = 0
+        pending = []
+        run = nil
+        // Ending an open COPY first: ROLLBACK is refused while one is in progress.
+        if streaming != nil { _ = try? connection.endCopy() }
+        streaming = nil
         if (try? connection.execute("ROLLBACK")) != nil, !syncID.isEmpty {
             try? connection.execute("INSERT INTO sync_runs (connector, plugin_version, started_at, finished_at, status) VALUES ($1, $2, now(), now(), 'failed')",
                                     [connector, pluginVersion])
@@ -119,29 +137,67 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
 
     // MARK: - COPY text format
 
-    /// Sends every buffered row, one COPY per table that has any.
+    /// Hands the open COPY's gathered rows to libpq.
+    private func send() throws {
+        guard let connection, !pending.isEmpty else { return }
+        try connection.putCopyData(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends the open COPY, then sends every buffered row, one COPY per table that has any.
     private func flush() throws {
         guard let connection else { throw HostError.failed("PostgreSQL: the snapshot is not open") }
+        if streaming != nil {
+            try send()
+            streaming = nil
+            try connection.endCopy()
+        }
         for table in Table.allCases where !buffers[table.rawValue].isEmpty {
-            try connection.copy(table.copyStatement, buffers[table.rawValue])
+            try connection.beginCopy(table.copyStatement)
+            try connection.putCopyData(buffers[table.rawValue])
+            try connection.endCopy()
             buffers[table.rawValue].removeAll(keepingCapacity: true)
         }
         buffered = 0
     }
 
-    /// Adds one row, `sync_id` first, in COPY's text format.
-    private func append(_ table: Table, _ fields: [String?]) {
-        var bytes = buffers[table.rawValue]
-        buffers[table.rawValue] = []
-        let before = bytes.count
+    /// Adds one row, `sync_id` first, in COPY's text format: to the open COPY when it is
+    /// this table's (opening one when none is), else to the table's buffer. A long run of
+    /// one other table's rows (the users after the resource types) moves the COPY there.
+    private func append(_ table: Table, _ fields: [String?]) throws {
+        guard let connection else { throw HostError.failed("PostgreSQL: the snapshot is not open") }
+        if streaming == nil {
+            try connection.beginCopy(table.copyStatement)
+            streaming = table
+        }
+        if streaming == table {
+            Self.encode(syncID, fields, to: &pending)
+            run = nil
+            return
+        }
+        let before = buffers[table.rawValue].count
+        Self.encode(syncID, fields, to: &buffers[table.rawValue])
+        buffered += buffers[table.rawValue].count - before
+        run = run?.table == table ? (table, run!.length + 1) : (table, 1)
+        if let run, run.length >= Self.switchAfter {
+            try send()
+            try connection.endCopy()
+            try connection.beginCopy(table.copyStatement)
+            streaming = table
+            swap(&pending, &buffers[table.rawValue])
+            buffered -= pending.count
+            self.run = nil
+        }
+    }
+
+    /// One row: the sync id, then the fields, tab-separated, `\N` for NULL.
+    private static func encode(_ syncID: String, _ fields: [String?], to bytes: inout [UInt8]) {
         bytes.append(contentsOf: syncID.utf8)
         for field in fields {
             bytes.append(0x09)
-            if let field { Self.appendEscaped(field, to: &bytes) } else { bytes.append(contentsOf: [0x5C, 0x4E]) }  // \N
+            if let field { appendEscaped(field, to: &bytes) } else { bytes.append(contentsOf: [0x5C, 0x4E]) }
         }
         bytes.append(0x0A)
-        buffered += bytes.count - before
-        buffers[table.rawValue] = bytes
     }
 
     /// `text` with the characters COPY's text format gives a meaning escaped: backslash,
