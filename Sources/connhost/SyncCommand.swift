@@ -170,8 +170,9 @@ enum SyncCommand: Command {
         if let output = parsed.values["output"], PostgreSQLURL.matches(output) {
             guard explicitFormat == nil else { throw HostError.usage("--format applies to files, not to a PostgreSQL --output") }
             let url = try PostgreSQLURL(output)
-            guard url.syncID == nil && url.connector == nil else {
-                throw HostError.usage("?sync= and ?connector= pick what show and diff read; sync --output takes the database URL only")
+            guard url.syncID == nil else { throw HostError.usage("?sync= picks what show and diff read; sync cannot write into an old sync") }
+            guard url.connector == nil || plugins.count == 1 else {
+                throw HostError.usage("?connector= names one sync; with several plugins leave it out (each records under its own name)")
             }
             return plugins.map { _ in .postgresql(url) }
         }

@@ -53,6 +53,17 @@ import Glibc
         #expect(viaEnvironment.status == 0, "\(viaEnvironment.stderr)")
         #expect(viaEnvironment.stdout.contains("format        postgresql"), "\(viaEnvironment.stdout)")
         #expect(!viaEnvironment.output.contains(database.server.password))
+
+        // ?connector= records a second tenant of the same plugin under its own name.
+        let other = try FakeTenant("aha", ["--users", "20", "--teams", "2", "--seed", "8"])
+        let named = try await connhost(["sync", "aha", "--base-url", other.url, "--api-key", other.apiKey,
+                                        "--output", database.url + "?connector=acme"])
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(try await database.column("SELECT connector || ' ' || sync_id FROM latest_syncs ORDER BY 1") == ["acme 2", "aha 1"])
+        let acme = try await Self.read(database.url + "?connector=acme")
+        #expect(acme.connector == "acme")
+        #expect(try other.truth().differences(from: Self.records(acme)) == [])
+        #expect(try await Self.read(database.url + "?connector=aha").resources.count == 462)
     }
 
     @Test func awkwardTextRoundTripsThroughCopyAndAnAbortedSyncLeavesNoRows() async throws {

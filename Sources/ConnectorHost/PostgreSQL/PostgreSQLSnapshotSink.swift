@@ -60,13 +60,14 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
     public func begin(connector: String, pluginVersion: String) throws {
         let connection = try PostgreSQLConnection(url: url)
         self.connection = connection
-        self.connector = connector
+        // `?connector=acme` records the run under the instance name the user chose.
+        self.connector = url.connector ?? connector
         self.pluginVersion = pluginVersion
         do {
             try PostgreSQLSchema.migrate(connection)
             try connection.execute("BEGIN")
             let id = try connection.rows("INSERT INTO sync_runs (connector, plugin_version, started_at, status) VALUES ($1, $2, now(), 'running') RETURNING sync_id",
-                                         [connector, pluginVersion])[0][0]
+                                         [self.connector, pluginVersion])[0][0]
             syncID = id ?? ""
         } catch {
             abort()

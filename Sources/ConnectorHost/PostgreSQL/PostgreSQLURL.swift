@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The URL is passed to libpq as is (multiple hosts, `sslmode`, `connect_timeout` and the
 /// other libpq parameters all work); connhost reads only `sync=<id>` and
-/// `connector=<name>`, which pick the snapshot `show` and `diff` read.
+/// `connector=<name>`: for `show` and `diff` they pick the sync to read, for `sync`
+/// `connector=` is the name the run is recorded under (one database, many instances).
 ///
 /// The password may be in the URL; it is never printed. `description` shows the URL with
 /// the password replaced, and `redact` cleans any message (libpq's included) of it. This
@@ -15,7 +16,7 @@ public struct PostgreSQLURL: CustomStringConvertible, Sendable {
     public let connectionString: String
     /// `?sync=<id>`: the sync to read, or `nil` for the latest successful one.
     public let syncID: String?
-    /// `?connector=<name>`: read the latest sync of this connector only.
+    /// `?connector=<name>`: the name a sync is recorded under, and read by.
     public let connector: String?
     /// The password from the URL's user info, percent-decoded, if any.
     public let password: String?
