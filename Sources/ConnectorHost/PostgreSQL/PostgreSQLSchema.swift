@@ -1,5 +1,8 @@
 /// The tables connhost keeps in a shared PostgreSQL database, and their migrations.
 ///
+/// Key columns use `COLLATE "C"`: ids are opaque, and byte order keeps the primary-key
+/// inserts of a large COPY cheap whatever the database's locale.
+///
 /// Every snapshot row carries the `sync_id` of its `sync_runs` row; a sync's rows and its
 /// run are committed in one transaction, so readers see whole syncs or nothing. The
 /// `latest_syncs` view gives the latest successful sync per connector (instance). The
@@ -13,7 +16,7 @@ enum PostgreSQLSchema {
         """
         CREATE TABLE sync_runs (
           sync_id bigserial PRIMARY KEY,
-          connector text NOT NULL,
+          connector text COLLATE "C" NOT NULL,
           plugin_version text NOT NULL,
           started_at timestamptz NOT NULL,
           finished_at timestamptz,
@@ -27,22 +30,22 @@ enum PostgreSQLSchema {
         CREATE INDEX sync_runs_by_connector ON sync_runs (connector, finished_at);
         CREATE TABLE resource_types (
           sync_id bigint NOT NULL,
-          id text NOT NULL, display_name text NOT NULL, traits jsonb NOT NULL,
+          id text COLLATE "C" NOT NULL, display_name text NOT NULL, traits jsonb NOT NULL,
           PRIMARY KEY (sync_id, id));
         CREATE TABLE resources (
           sync_id bigint NOT NULL,
-          type text NOT NULL, id text NOT NULL, display_name text NOT NULL,
+          type text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, display_name text NOT NULL,
           parent_type text, parent_id text, profile jsonb NOT NULL,
           PRIMARY KEY (sync_id, type, id));
         CREATE TABLE entitlements (
           sync_id bigint NOT NULL,
-          id text NOT NULL, resource_type text NOT NULL, resource_id text NOT NULL,
+          id text COLLATE "C" NOT NULL, resource_type text NOT NULL, resource_id text NOT NULL,
           slug text NOT NULL, display_name text NOT NULL, purpose text NOT NULL,
           PRIMARY KEY (sync_id, id));
         CREATE TABLE grants (
           sync_id bigint NOT NULL,
-          id text NOT NULL, entitlement_id text NOT NULL,
-          principal_type text NOT NULL, principal_id text NOT NULL,
+          id text COLLATE "C" NOT NULL, entitlement_id text NOT NULL,
+          principal_type text COLLATE "C" NOT NULL, principal_id text COLLATE "C" NOT NULL,
           PRIMARY KEY (sync_id, id));
         CREATE INDEX grants_by_principal ON grants (sync_id, principal_type, principal_id);
         CREATE VIEW latest_syncs AS
