@@ -17,9 +17,12 @@ final class PostgreSQLConnection {
     init(url: PostgreSQLURL) throws {
         self.url = url
         // Keywords are applied in order, so the URL (`dbname`, expanded) overrides the
-        // defaults before it and nothing overrides the encoding after it.
-        let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
-        let values = [Self.defaultConnectTimeout, "connhost", url.connectionString, "UTF8"]
+        // defaults before it and nothing overrides the encoding after it. The keepalive
+        // and TCP user timeout defaults turn a server that vanished mid-sync (no RST:
+        // host down, network cut) into an error within about a minute instead of a hang.
+        let keywords = ["connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                        "fallback_application_name", "dbname", "client_encoding"]
+        let values = [Self.defaultConnectTimeout, "30", "10", "3", "60000", "connhost", url.connectionString, "UTF8"]
         connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
