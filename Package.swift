@@ -27,9 +27,11 @@ let package = Package(
         .executableTarget(name: "FakeSaaS", swiftSettings: settings),
         .target(name: "AhaConnector", dependencies: [kit], path: "Plugins/AhaConnector", swiftSettings: settings),
         .target(name: "CodefreshConnector", dependencies: [kit], path: "Plugins/CodefreshConnector", swiftSettings: settings),
+        // Child processes, temp directories and built products, shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["ConnectorHost"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(name: "ConnectorKitTests", dependencies: [kit], swiftSettings: settings),
-        .testTarget(name: "ConnectorHostTests", dependencies: ["ConnectorHost", kit], swiftSettings: settings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ConnectorHost", kit], swiftSettings: settings),
+        .testTarget(name: "ConnectorHostTests", dependencies: ["ConnectorHost", kit, "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EndToEndTests", dependencies: ["ConnectorHost", kit, "TestSupport"], swiftSettings: settings),
     ],
     swiftLanguageModes: [.v5]
 )

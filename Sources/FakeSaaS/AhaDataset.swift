@@ -79,7 +79,11 @@ struct AhaDataset: Sendable {
         var teams: Int
         var virtualUsers: Int
         var dropMember: Bool
+        var hostileNames = false
     }
+
+    /// `--hostile-names`: the first user and team renamed, after the fixed hard cases.
+    static let hostileUserOffset = 6, hostileTeamOffset = 4
 
     static func generate(seed: UInt64, sizes: Sizes) -> AhaDataset {
         let userIDs = IdScrambler(seed: seed, salt: "aha.user.id", base: 10_000_000, modulus: 90_000_000)
@@ -97,10 +101,21 @@ struct AhaDataset: Sendable {
                     createdAt: Timestamp.iso(millis: Timestamp.random(&productRng, fromDay: 0, toDay: 300)))
         }
 
-        let users = generateUsers(seed: seed, count: sizes.users + sizes.extraUsers, ids: userIDs, products: products)
+        var users = generateUsers(seed: seed, count: sizes.users + sizes.extraUsers, ids: userIDs, products: products)
+        // Renamed before the teams are made, so team members carry the same names.
+        if sizes.hostileNames {
+            for (k, name) in NameBank.hostileUserNames.enumerated() where hostileUserOffset + k < users.count {
+                users[hostileUserOffset + k].name = name
+            }
+        }
         var teams = generateTeams(seed: seed, sizes: sizes, users: Array(users.prefix(sizes.users)),
                                   teamIDs: teamIDs, memberIDs: memberIDs, membershipIDs: membershipIDs,
                                   products: products, scheduleIDs: productIDs)
+        if sizes.hostileNames {
+            for (k, name) in NameBank.hostileTeamNames.enumerated() where hostileTeamOffset + k < teams.count {
+                teams[hostileTeamOffset + k].name = name
+            }
+        }
         if sizes.dropMember { dropFirstRealMembership(&teams) }
         return AhaDataset(users: users, teams: teams)
     }

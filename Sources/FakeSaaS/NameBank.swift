@@ -63,4 +63,32 @@ enum NameBank {
     ]
 
     static let companies: [String] = ["Acme Corp", "Ünicode GmbH", "株式会社テスト", "O'Neil & Sons"]
+
+    /// `--hostile-names`: user names that try to inject HTML or script into a page, or a
+    /// formula into a spreadsheet. They must show as text wherever they end up.
+    static let hostileUserNames: [String] = [
+        "<img src=x onerror=\"document.title='pwned-img'\">",
+        "</script><script>document.title='pwned-script'</script>",
+        "<script>document.documentElement.setAttribute('data-pwned','script')</script>",
+        "\"><svg onload=\"document.title='pwned-svg'\">",
+        "' onmouseover='document.title=1' x='",
+        "=cmd|' /C calc'!A0",
+        "+SUM(1+1)*cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\tTab-led =1+1",
+        "\rCR-led =1+1",
+        "<!-- opens a comment \u{2028}line\u{2029}separators",
+        "&lt;b&gt;already escaped&lt;/b&gt; &amp;",
+        "'quoted, with \"quotes\"",
+    ]
+
+    /// `--hostile-names`: team names of the same kind.
+    static let hostileTeamNames: [String] = [
+        "</script><script>document.title='pwned-team'</script>",
+        "<b onclick=\"document.title='pwned-b'\">Bold</b> & Co",
+        "=HYPERLINK(\"//evil.invalid/x\",\"click\")",
+        "<style>body{display:none}</style>Hidden",
+        "@Team -1+1",
+    ]
 }

@@ -22,6 +22,7 @@ struct Options {
     var virtualUsers = 4
     var extraUsers = 0
     var dropMember = false
+    var hostileNames = false
     var pageSizeMax = 200
     var oauth = OAuthServer.Registration()
     // Codefresh
@@ -36,6 +37,7 @@ struct Options {
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
                  --fail-after N  --fail-page P
       aha:       --teams N (8) --virtual-users N (4) --extra-users K --drop-member --page-size-max N (200)
+                 --hostile-names (users 6-19 and teams 4-8 named like HTML/script/formula injections)
       aha OAuth: --client-id ID (test-client) --client-secret S (test-client-secret)
                  --redirect-uri URI (http://127.0.0.1:8765/callback) --token-ttl SECONDS (3600)
       codefresh: --accounts N (3) --no-active-account
@@ -120,6 +122,7 @@ struct Options {
             case "--virtual-users": try only(.aha); options.virtualUsers = try int()
             case "--extra-users": try only(.aha); options.extraUsers = try int()
             case "--drop-member": try only(.aha); try noValue(); options.dropMember = true
+            case "--hostile-names": try only(.aha); try noValue(); options.hostileNames = true
             case "--page-size-max": try only(.aha); options.pageSizeMax = try int(min: 1)
             case "--client-id": try only(.aha); options.oauth.clientID = try value()
             case "--client-secret": try only(.aha); options.oauth.clientSecret = try value()

@@ -19,6 +19,13 @@ do {
 }
 
 signal(SIGPIPE, SIG_IGN)
+// A parent that spawned us from a thread blocking SIGTERM (a Dispatch or Swift
+// concurrency worker does) passed that mask on: without this, SIGTERM would never arrive.
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGTERM)
+sigaddset(&stopSignals, SIGINT)
+pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
 signal(SIGTERM) { _ in _exit(0) }
 signal(SIGINT) { _ in _exit(0) }
 
@@ -27,7 +34,8 @@ switch options.mode {
 case .aha:
     let dataset = AhaDataset.generate(seed: options.seed, sizes: .init(
         users: options.users, extraUsers: options.extraUsers, teams: options.teams,
-        virtualUsers: options.virtualUsers, dropMember: options.dropMember))
+        virtualUsers: options.virtualUsers, dropMember: options.dropMember,
+        hostileNames: options.hostileNames))
     tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax,
                        oauth: OAuthServer(registration: options.oauth))
 case .codefresh:

@@ -42,14 +42,12 @@ enum AuthCommand: Command {
                                   + "(see connhost sync \(pluginName) --help)")
         }
         var timeout: TimeInterval = 300
-        if let text = parsed.values["timeout"] {
-            guard let value = Double(text), value > 0 else { throw HostError.usage("--timeout needs a positive number, not '\(text)'") }
-            timeout = value
-        }
+        // Up to a day: long enough to find the password, short of a process that never ends.
+        if let value = try parsed.bounded("timeout", in: 1...86_400, unit: "seconds") { timeout = value }
 
         let config = try ConfigResolver(flags: parsed.values, environment: invocation.environment,
                                         hostConfiguration: catalog.configuration).resolve(plugin.metadata)
-        let context = SyncOptions(environment: invocation.environment)
+        let context = try SyncOptions(environment: invocation.environment)
             .makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata))
         do {
             let flow = OAuthFlow(client: try authorizing.oauthClient(config: config), context: context, timeout: timeout,

@@ -39,15 +39,11 @@ enum CheckPluginCommand: Command {
             invocation.out(help(extra: PluginHelp.fields(of: check.plugin.map { [$0] } ?? []) + rulesHelp))
             return 0
         }
-        if let text = parsed.values["max-pages"] {
-            guard let value = Int(text), value > 0 else { throw HostError.usage("--max-pages needs a positive number, not '\(text)'") }
-            check.maxPages = value
-        }
-        check.options = SyncOptions(environment: invocation.environment)
+        if let value = try parsed.bounded("max-pages", in: 1...100_000) { check.maxPages = value }
+        check.options = try SyncOptions(environment: invocation.environment)
         // A conformance run should fail fast, not ride out a flaky service.
         check.options.maxAttempts = min(check.options.maxAttempts, 3)
-        if let text = parsed.values["timeout"] {
-            guard let value = Double(text), value > 0 else { throw HostError.usage("--timeout needs a positive number, not '\(text)'") }
+        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") {
             check.options.requestTimeout = value
         }
         check.reservedFlags = Set((SyncCommand.options + ValidateCommand.options + AuthCommand.options + options).map(\.name))

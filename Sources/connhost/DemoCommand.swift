@@ -23,10 +23,7 @@ enum DemoCommand: Command {
         guard ["aha", "codefresh"].contains(pluginName), parsed.positionals.count <= 1 else {
             throw HostError.usage("demo runs 'aha' or 'codefresh'")
         }
-        let users = try parsed.values["users"].map { text -> Int in
-            guard let value = Int(text), value >= 0 else { throw HostError.usage("--users needs a whole number") }
-            return value
-        } ?? 250
+        let users = try parsed.bounded("users", in: 0...1_000_000) ?? 250
         let seed = parsed.values["seed"] ?? "7"
         let catalog = try CommonOptions.catalog(parsed, invocation)
         let plugin = try catalog.plugin(named: pluginName)
@@ -41,7 +38,7 @@ enum DemoCommand: Command {
         if pluginName == "aha" {
             tenantArguments += ["--teams", String(max(1, users / 20)), "--virtual-users", String(max(1, users / 30))]
         }
-        let tenant = try FakeTenantProcess.start(executable: fakeSaaSPath(invocation), arguments: tenantArguments)
+        let tenant = try await FakeTenantProcess.start(executable: fakeSaaSPath(invocation), arguments: tenantArguments)
         defer { tenant.stop() }
 
         var flags = ["api-key": apiKey, "base-url": tenant.url]
@@ -52,7 +49,7 @@ enum DemoCommand: Command {
             ?? parsed.values["output"].flatMap(SnapshotFormat.inferred(fromPath:)) ?? .sqlite
         let output = parsed.values["output"] ?? "connhost-demo-\(pluginName).\(format.fileExtension)"
 
-        let context = SyncOptions(environment: invocation.environment).makeContext(secrets: [apiKey])
+        let context = (try SyncOptions(environment: invocation.environment)).makeContext(secrets: [apiKey])
         let session = try plugin.connector.makeSession(config: config, context: context)
         let memory = InMemorySnapshotSink()
         let progress = SyncProgress.forTerminal(connector: pluginName)

@@ -21,6 +21,20 @@ enum PluginHelp {
         return flags
     }
 
+    /// With several plugins, a secret given as a plain `--<field>` would go to every one of
+    /// them (one service's key sent to another): a usage error naming the scoped flags.
+    static func requireScopedSecrets(of plugins: [LoadedPlugin], in values: [String: String]) throws {
+        guard plugins.count > 1 else { return }
+        for plugin in plugins {
+            for field in plugin.metadata.configFields where field.secret && values[field.name] != nil {
+                let scoped = plugins.filter { $0.metadata.configFields.contains { $0.name == field.name } }
+                    .map { "--\($0.metadata.name).\(field.name)" }
+                throw HostError.usage("--\(field.name) is a secret and this run has several plugins; "
+                    + "give it to each one that needs it: \(scoped.joined(separator: ", "))")
+            }
+        }
+    }
+
     /// A help section per plugin listing its flags and environment variables.
     static func fields(of plugins: [LoadedPlugin]) -> String {
         plugins.map { plugin in

@@ -29,8 +29,6 @@ enum ShowCommand: Command {
 
     /// Profile columns shown in a `--type` table, at most.
     static let profileColumns = 3
-    /// Profile keys people look for first, shown before the others when present.
-    static let preferredKeys = ["email", "login", "status", "role"]
     /// Longest cell in a `--type` table before it is cut.
     static let cellWidth = 40
 
@@ -79,15 +77,7 @@ enum ShowCommand: Command {
     /// ID, NAME, PARENT (when any resource has one) and a few profile keys.
     static func table(_ resources: [Resource], type: String, path: String) -> String {
         guard !resources.isEmpty else { return "No \(type) resources in \(path)." }
-        var frequency: [String: Int] = [:]
-        for resource in resources {
-            for key in resource.profile.keys { frequency[key, default: 0] += 1 }
-        }
-        func rank(_ key: String) -> Int { preferredKeys.firstIndex(of: key) ?? preferredKeys.count }
-        // Preferred keys first, then the most common, then by name.
-        let keys = frequency.keys.sorted {
-            (rank($0), -frequency[$0]!, $0) < (rank($1), -frequency[$1]!, $1)
-        }.prefix(profileColumns)
+        let keys = ProfileColumns.keys(of: resources, limit: profileColumns)
         let hasParent = resources.contains { $0.parent != nil }
         let header = ["ID", "NAME"] + (hasParent ? ["PARENT"] : []) + keys.map { $0.uppercased() }
         let rows = resources.map { resource in

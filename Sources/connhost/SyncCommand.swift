@@ -50,6 +50,7 @@ enum SyncCommand: Command {
         let pluginOptions = plugins.flatMap { PluginHelp.options(of: $0, scoped: plugins.count > 1) }
         let parsed = try ParsedArguments.parse(arguments, options: options + pluginOptions)
         if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: plugins))); return 0 }
+        try PluginHelp.requireScopedSecrets(of: plugins, in: parsed.values)
 
         let syncOptions = try makeSyncOptions(parsed, invocation)
         let outputs = try destinations(parsed, plugins: plugins, configuration: catalog.configuration)
@@ -149,15 +150,10 @@ enum SyncCommand: Command {
     }
 
     static func makeSyncOptions(_ parsed: ParsedArguments, _ invocation: Invocation) throws -> SyncOptions {
-        var options = SyncOptions(environment: invocation.environment)
-        func positive<T: LosslessStringConvertible & Comparable & Numeric>(_ name: String, _ type: T.Type) throws -> T? {
-            guard let text = parsed.values[name] else { return nil }
-            guard let value = T(text), value > 0 else { throw HostError.usage("--\(name) needs a positive number, not '\(text)'") }
-            return value
-        }
-        if let value = try positive("timeout", Double.self) { options.requestTimeout = value }
-        if let value = try positive("max-attempts", Int.self) { options.maxAttempts = value }
-        if let value = try positive("concurrency", Int.self) { options.concurrency = value }
+        var options = try SyncOptions(environment: invocation.environment)
+        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") { options.requestTimeout = value }
+        if let value = try parsed.bounded("max-attempts", in: SyncOptions.maxAttemptsRange) { options.maxAttempts = value }
+        if let value = try parsed.bounded("concurrency", in: SyncOptions.concurrencyRange) { options.concurrency = value }
         if parsed.has("verbose") { options.verbose = true }
         return options
     }

@@ -22,10 +22,9 @@ enum ValidateCommand: Command {
         let parsed = try ParsedArguments.parse(arguments, options: options + PluginHelp.options(of: plugin))
         if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: [plugin]))); return 0 }
 
-        var syncOptions = SyncOptions(environment: invocation.environment)
+        var syncOptions = try SyncOptions(environment: invocation.environment)
         syncOptions.maxAttempts = 2
-        if let text = parsed.values["timeout"] {
-            guard let value = Double(text), value > 0 else { throw HostError.usage("--timeout needs a positive number") }
+        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") {
             syncOptions.requestTimeout = value
         }
         let config = try ConfigResolver(flags: parsed.values, environment: invocation.environment,

@@ -1,9 +1,11 @@
 import ConnectorHost
+import ConnectorKit
 import Foundation
 
 /// Every command, in the order `connhost --help` lists them.
 nonisolated(unsafe) let commands: [any Command.Type] = [
-    ListPluginsCommand.self, SyncCommand.self, ShowCommand.self, DiffCommand.self, ValidateCommand.self, AuthCommand.self,
+    ListPluginsCommand.self, SyncCommand.self, ShowCommand.self, DiffCommand.self, ReportCommand.self, ExportCommand.self,
+    ValidateCommand.self, AuthCommand.self,
     DemoCommand.self, NewPluginCommand.self, CheckPluginCommand.self,
 ]
 
@@ -30,6 +32,8 @@ func usage() -> String {
 
 @MainActor
 func main() async -> Int32 {
+    // Before any other thread exists: no HTTP cache or cookie directory is ever created.
+    EphemeralSession.prepare()
     let invocation = Invocation.current()
     var arguments = Array(CommandLine.arguments.dropFirst())
     guard let name = arguments.first else {
@@ -49,7 +53,7 @@ func main() async -> Int32 {
         // The parent ignores these for its own handlers; the worker must stay killable.
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-        return await WorkerEntry.run(pluginPath: path, options: SyncOptions(environment: invocation.environment))
+        return await WorkerEntry.run(pluginPath: path, options: (try? SyncOptions(environment: invocation.environment)) ?? SyncOptions())
     default:
         break
     }

@@ -5,39 +5,19 @@ import Testing
 
 /// `connhost show` and `connhost diff`, run as the built executable beside the test runner.
 @Suite struct SnapshotCommandTests {
-    static let executable: String = {
-        let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return ((runner as NSString).deletingLastPathComponent as NSString).appendingPathComponent("connhost")
-    }()
-    static let built = FileManager.default.isExecutableFile(atPath: executable)
-
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
-
-    static func connhost(_ arguments: String...) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Read both before waiting: a full pipe would block the child.
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+    static func connhost(_ arguments: String...) async throws -> ProcessResult {
+        try await TestSupport.connhost(arguments)
     }
 
-    @Test(.enabled(if: built))
-    func showJSONIsTheSameForEveryFormat() throws {
-        try withTemporaryDirectory { directory in
+    @Test
+    func showJSONIsTheSameForEveryFormat() async throws {
+        try await withTemporaryDirectory { directory in
             var summaries: [String] = [], listings: [String] = []
             for format in SnapshotFormat.allCases {
                 let path = directory.appendingPathComponent("snap.\(format.fileExtension)").path
                 try SnapshotFixture.write(format, to: path)
-                let summary = try Self.connhost("show", path, "--json")
-                let users = try Self.connhost("show", path, "--json", "--type", "user")
+                let summary = try await Self.connhost("show", path, "--json")
+                let users = try await Self.connhost("show", path, "--json", "--type", "user")
                 #expect(summary.status == 0 && users.status == 0, "\(summary.stderr)\(users.stderr)")
                 summaries.append(summary.stdout)
                 listings.append(users.stdout)
@@ -50,24 +30,24 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: built))
-    func showListsOneTypeOrRejectsAnUnknownOne() throws {
-        try withTemporaryDirectory { directory in
+    @Test
+    func showListsOneTypeOrRejectsAnUnknownOne() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("snap.db").path
             try SnapshotFixture.write(.sqlite, to: path)
-            let table = try Self.connhost("show", path, "--type", "user")
+            let table = try await Self.connhost("show", path, "--type", "user")
             #expect(table.status == 0)
             #expect(table.stdout.hasPrefix("ID  NAME"))
             #expect(table.stdout.contains("Zoë Ångström"))
-            let unknown = try Self.connhost("show", path, "--type", "group")
+            let unknown = try await Self.connhost("show", path, "--type", "group")
             #expect(unknown.status == 2)
             #expect(unknown.stderr.contains("account, team, user"))
         }
     }
 
-    @Test(.enabled(if: built))
-    func diffExitsLikeDiff1() throws {
-        try withTemporaryDirectory { directory in
+    @Test
+    func diffExitsLikeDiff1() async throws {
+        try await withTemporaryDirectory { directory in
             let old = directory.appendingPathComponent("old.db").path
             let same = directory.appendingPathComponent("same.ndjson").path
             let new = directory.appendingPathComponent("new.json").path
@@ -80,19 +60,19 @@ import Testing
                 return $0
             })
 
-            let equal = try Self.connhost("diff", old, same)
+            let equal = try await Self.connhost("diff", old, same)
             #expect(equal.status == 0)
             #expect(equal.stdout == "no differences\n")
-            let different = try Self.connhost("diff", old, new)
+            let different = try await Self.connhost("diff", old, new)
             #expect(different.status == 1)
             #expect(different.stdout.hasPrefix("~ resource user:42 display_name: \"Seán O'Brien \\\\ 🚀\" -> \"Seán\"\n"))
-            let missing = try Self.connhost("diff", old, directory.appendingPathComponent("nope.db").path)
+            let missing = try await Self.connhost("diff", old, directory.appendingPathComponent("nope.db").path)
             #expect(missing.status == 2)
             try Data("garbage".utf8).write(to: URL(fileURLWithPath: same))
-            let unreadable = try Self.connhost("diff", old, same)
+            let unreadable = try await Self.connhost("diff", old, same)
             #expect(unreadable.status == 2)
             #expect(unreadable.stderr.contains("not a connhost snapshot"))
-            let show = try Self.connhost("show", same)
+            let show = try await Self.connhost("show", same)
             #expect(show.status == 1)
         }
     }

@@ -82,8 +82,8 @@ import Testing
                           "~ entitlement team:1:member purpose"])
     }
 
-    @Test func worksAcrossFormats() throws {
-        try withTemporaryDirectory { directory in
+    @Test func worksAcrossFormats() async throws {
+        try await withTemporaryDirectory { directory in
             let oldPath = directory.appendingPathComponent("old.db").path
             let newPath = directory.appendingPathComponent("new.json").path
             try SnapshotFixture.write(.sqlite, to: oldPath)

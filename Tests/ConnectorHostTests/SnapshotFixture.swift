@@ -1,3 +1,4 @@
+@_exported import TestSupport
 import ConnectorHost
 import ConnectorKit
 import Foundation
@@ -61,12 +62,12 @@ enum SnapshotFixture {
 }
 
 /// A fresh directory under the system temp directory, removed when `body` returns.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
     let url = FileManager.default.temporaryDirectory
         .appendingPathComponent("connhost-tests-\(getpid())-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
     defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
+    return try await body(url)
 }
 
 /// The temp files (`.<name>.tmp-*`) sinks leave in `directory`, which must be none.

@@ -6,8 +6,8 @@ import Testing
 /// `SnapshotReader`: the same sync reads the same from every format, and bad files give
 /// one clear line rather than a crash.
 @Suite struct SnapshotReaderTests {
-    @Test func everyFormatReadsToTheSameSnapshot() throws {
-        try withTemporaryDirectory { directory in
+    @Test func everyFormatReadsToTheSameSnapshot() async throws {
+        try await withTemporaryDirectory { directory in
             // Shuffled records, and names that hide the format: detection is by content.
             let records = SnapshotFixture.records.reversed()
             var snapshots: [SnapshotFormat: Snapshot] = [:]
@@ -34,8 +34,8 @@ import Testing
         #expect(snapshot.resources.map(\.reference.description) == ["team:2", "user:9", "user:10"])
     }
 
-    @Test func missingFileIsAUsageError() throws {
-        try withTemporaryDirectory { directory in
+    @Test func missingFileIsAUsageError() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("nope.db").path
             #expect(throws: HostError.usage("no such snapshot file: \(path)")) { try SnapshotReader.read(path) }
             #expect(throws: HostError.self) { try SnapshotReader.read(directory.path) }
@@ -69,9 +69,9 @@ import Testing
     ]
 
     @Test(arguments: damages.indices)
-    func damagedFileGivesOneClearLine(_ index: Int) throws {
+    func damagedFileGivesOneClearLine(_ index: Int) async throws {
         let damage = Self.damages[index]
-        try withTemporaryDirectory { directory in
+        try await withTemporaryDirectory { directory in
             let good = directory.appendingPathComponent("good.\(damage.format.fileExtension)").path
             try SnapshotFixture.write(damage.format, to: good)
             let path = directory.appendingPathComponent("\(damage.name).\(damage.format.fileExtension)").path
@@ -87,11 +87,11 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: SQLiteCLI.path)))
-    func sqliteDatabaseOfAnotherAppIsNotASnapshot() throws {
-        try withTemporaryDirectory { directory in
+    @Test
+    func sqliteDatabaseOfAnotherAppIsNotASnapshot() async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("other.db").path
-            _ = try SQLiteCLI.run(path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('hi');")
+            _ = try await SQLiteCLI.run(path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('hi');")
             #expect(throws: HostError.failed("\(path) is an SQLite database but not a connhost snapshot (no table 'resource_types')")) {
                 try SnapshotReader.read(path)
             }

@@ -6,8 +6,8 @@ import Testing
 /// The `SnapshotSink` contract, run against every sink.
 @Suite struct SnapshotSinkConformanceTests {
     @Test(arguments: SnapshotFormat.allCases)
-    func committedSnapshotReadsBack(_ format: SnapshotFormat) throws {
-        try withTemporaryDirectory { directory in
+    func committedSnapshotReadsBack(_ format: SnapshotFormat) async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("snap.\(format.fileExtension)").path
             try SnapshotFixture.write(format, to: path)
             let reader = try SnapshotReader(path: path)
@@ -18,8 +18,8 @@ import Testing
     }
 
     @Test(arguments: SnapshotFormat.allCases)
-    func commitReplacesThePreviousSnapshot(_ format: SnapshotFormat) throws {
-        try withTemporaryDirectory { directory in
+    func commitReplacesThePreviousSnapshot(_ format: SnapshotFormat) async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("snap.\(format.fileExtension)").path
             try SnapshotFixture.write(format, to: path, records: Array(SnapshotFixture.records.prefix(2)))
             try SnapshotFixture.write(format, to: path)
@@ -29,8 +29,8 @@ import Testing
     }
 
     @Test(arguments: SnapshotFormat.allCases)
-    func abortLeavesThePreviousSnapshotByteIdentical(_ format: SnapshotFormat) throws {
-        try withTemporaryDirectory { directory in
+    func abortLeavesThePreviousSnapshotByteIdentical(_ format: SnapshotFormat) async throws {
+        try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("snap.\(format.fileExtension)").path
             try SnapshotFixture.write(format, to: path)
             let before = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -46,8 +46,8 @@ import Testing
     }
 
     @Test(arguments: SnapshotFormat.allCases)
-    func abortWithoutPreviousSnapshotLeavesNothing(_ format: SnapshotFormat) throws {
-        try withTemporaryDirectory { directory in
+    func abortWithoutPreviousSnapshotLeavesNothing(_ format: SnapshotFormat) async throws {
+        try await withTemporaryDirectory { directory in
             let sink = try format.makeSink(destination: directory.appendingPathComponent("new.\(format.fileExtension)").path)
             try sink.begin(connector: "other", pluginVersion: "9")
             for record in SnapshotFixture.records { try sink.write(record) }

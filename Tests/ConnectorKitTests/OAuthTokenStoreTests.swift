@@ -1,6 +1,9 @@
 import ConnectorKit
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The kit's OAuth pieces that need no server: expiry, token files and the authorize URL.
 struct OAuthTokenStoreTests {
@@ -45,6 +48,29 @@ struct OAuthTokenStoreTests {
         try store.save(tokens)
         #expect(try store.load(account: "acme")?.accessToken == "at-replaced")
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory) == ["acme.json"])
+    }
+
+    @Test func looseDirectoryOrFileIsRefusedWithTheFix() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = OAuth2TokenStore(directory: root + "/tokens")
+        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
+        chmod(store.directory, 0o777)
+        #expect(throws: ConnectorError.other("\(store.directory) has mode 777, so others may read the OAuth tokens; "
+                                             + "run chmod 700 \(store.directory) (and revoke the tokens if others could read them)")) {
+            try store.save(Self.tokens())
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory).isEmpty)
+
+        chmod(store.directory, 0o700)
+        let path = try store.save(Self.tokens())
+        chmod(path, 0o644)
+        #expect(throws: ConnectorError.other("\(path) has mode 644, so others may read the OAuth tokens; "
+                                             + "run chmod 600 \(path) (and revoke the tokens if others could read them)")) {
+            try store.load(account: "acme")
+        }
+        chmod(path, 0o600)
+        #expect(try store.load(account: "acme") != nil)
     }
 
     @Test func accountNamesCannotLeaveTheDirectory() {

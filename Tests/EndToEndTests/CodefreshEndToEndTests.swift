@@ -5,9 +5,9 @@ import Testing
 /// `connhost sync codefresh` against the fake Codefresh tenant.
 struct CodefreshEndToEndTests {
     @Test(arguments: [(0, 1), (1, 2), (1000, 3), (57, 4)])
-    func snapshotEqualsGroundTruth(users: Int, seed: Int) throws {
-        let tenant = try FakeTenant("codefresh", ["--users", "\(users)", "--seed", "\(seed)"])
-        let outcome = try syncJSON("codefresh", ["--base-url", tenant.url, "--api-key", tenant.apiKey])
+    func snapshotEqualsGroundTruth(users: Int, seed: Int) async throws {
+        let tenant = try await FakeTenant("codefresh", ["--users", "\(users)", "--seed", "\(seed)"])
+        let outcome = try await syncJSON("codefresh", ["--base-url", tenant.url, "--api-key", tenant.apiKey])
         #expect(outcome.result.status == 0, "\(outcome.result.stderr)")
         let truth = try tenant.truth()
         expectEqual(outcome.snapshot, truth)
@@ -15,9 +15,9 @@ struct CodefreshEndToEndTests {
         #expect(!outcome.everything.contains(tenant.apiKey))
     }
 
-    @Test func rolesBecomeTheDocumentedGrants() throws {
-        let tenant = try FakeTenant("codefresh", ["--users", "200", "--seed", "9"])
-        let outcome = try syncJSON("codefresh", ["--base-url", tenant.url, "--api-key", tenant.apiKey])
+    @Test func rolesBecomeTheDocumentedGrants() async throws {
+        let tenant = try await FakeTenant("codefresh", ["--users", "200", "--seed", "9"])
+        let outcome = try await syncJSON("codefresh", ["--base-url", tenant.url, "--api-key", tenant.apiKey])
         let snapshot = try #require(outcome.snapshot)
         let account = try #require(snapshot.resources.first { $0.type == "account" })
         let grantsByUser = Dictionary(grouping: snapshot.grants, by: \.principal.id)
@@ -36,35 +36,35 @@ struct CodefreshEndToEndTests {
         #expect(snapshot.entitlements.map(\.id) == ["account:\(account.id):admin", "account:\(account.id):user"])
     }
 
-    @Test func theActiveAccountIsChosenByNameAndItsAbsenceIsAnError() throws {
-        let tenant = try FakeTenant("codefresh", ["--users", "3", "--accounts", "4"])
-        let (status, body) = try tenant.get("/api/user", authorization: tenant.apiKey)
+    @Test func theActiveAccountIsChosenByNameAndItsAbsenceIsAnError() async throws {
+        let tenant = try await FakeTenant("codefresh", ["--users", "3", "--accounts", "4"])
+        let (status, body) = try await tenant.get("/api/user", authorization: tenant.apiKey)
         #expect(status == 200)
         let me = try jsonObject(body)
         let accounts = try #require(me["account"] as? [[String: Any]])
         let active = try #require(me["activeAccountName"] as? String)
         #expect(accounts.first?["name"] as? String != active, "the fake must not put the active account first")
-        let outcome = try syncJSON("codefresh", ["--base-url", tenant.url, "--api-key", tenant.apiKey])
+        let outcome = try await syncJSON("codefresh", ["--base-url", tenant.url, "--api-key", tenant.apiKey])
         #expect(outcome.snapshot?.resources.first { $0.type == "account" }?.displayName == active)
 
-        let orphan = try FakeTenant("codefresh", ["--users", "3", "--no-active-account"])
-        let failed = try syncJSON("codefresh", ["--base-url", orphan.url, "--api-key", orphan.apiKey])
+        let orphan = try await FakeTenant("codefresh", ["--users", "3", "--no-active-account"])
+        let failed = try await syncJSON("codefresh", ["--base-url", orphan.url, "--api-key", orphan.apiKey])
         #expect(failed.result.status == 1)
         #expect(failed.result.stderr.contains("codefresh: the active account 'deleted-account' is not among the key's accounts"),
                 "\(failed.result.stderr)")
     }
 
-    @Test func theKeyIsSentRawAndAWrongKeyFails() throws {
-        let tenant = try FakeTenant("codefresh", ["--users", "3"])
+    @Test func theKeyIsSentRawAndAWrongKeyFails() async throws {
+        let tenant = try await FakeTenant("codefresh", ["--users", "3"])
         // The fake answers like the real API: a Bearer prefix is a wrong key.
-        #expect(try tenant.get("/api/user", authorization: "Bearer \(tenant.apiKey)").0 == 401)
-        #expect(try tenant.get("/api/user", authorization: tenant.apiKey).0 == 200)
-        let ok = try connhost(["validate", "codefresh", "--base-url", tenant.url],
+        #expect(try await tenant.get("/api/user", authorization: "Bearer \(tenant.apiKey)").0 == 401)
+        #expect(try await tenant.get("/api/user", authorization: tenant.apiKey).0 == 200)
+        let ok = try await connhost(["validate", "codefresh", "--base-url", tenant.url],
                               environment: ["BATON_CODEFRESH_API_KEY": tenant.apiKey])
         #expect(ok.status == 0, "\(ok.stderr)")
 
         let wrongKey = "cf-wrong-0123456789abcdef"
-        let outcome = try syncJSON("codefresh", ["--base-url", tenant.url], environment: ["BATON_CODEFRESH_API_KEY": wrongKey])
+        let outcome = try await syncJSON("codefresh", ["--base-url", tenant.url], environment: ["BATON_CODEFRESH_API_KEY": wrongKey])
         #expect(outcome.result.status == 1)
         #expect(outcome.result.stderr.contains("codefresh: the API key was rejected by 127.0.0.1 (HTTP 401 on GET /api/user)"))
         #expect(!outcome.everything.contains(wrongKey))

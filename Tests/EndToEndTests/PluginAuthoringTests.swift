@@ -8,8 +8,8 @@ import Testing
 struct PluginAuthoringTests {
     // MARK: - new-plugin
 
-    @Test func newPluginOutputBuildsLoadsAndPassesCheck() throws {
-        let build = try GeneratedPlugin.built.get()
+    @Test func newPluginOutputBuildsLoadsAndPassesCheck() async throws {
+        let build = try await GeneratedPlugin.built.value.get()
         let kit = Products.repository + "/Packages/ConnectorKit"
         #expect(build.newPlugin.stdout.hasPrefix(
             "Created AcmeConnector in \(GeneratedPlugin.package) (plugin 'acme', ConnectorKit at \(kit)):\n"))
@@ -24,8 +24,8 @@ struct PluginAuthoringTests {
         #expect(build.packageTests.status == 0, "\(build.packageTests.output.suffix(2000))")
 
         // Dropped into a plugins directory, the host lists it with its derived names.
-        let plugins = try GeneratedPlugin.directory()
-        let listing = try connhost(["list-plugins", "--plugins-dir", plugins.path, "--json"])
+        let plugins = try await GeneratedPlugin.directory()
+        let listing = try await connhost(["list-plugins", "--plugins-dir", plugins.path, "--json"])
         #expect(listing.status == 0, "\(listing.stderr)")
         #expect(listing.stderr.isEmpty)
         let entry = try #require((try jsonObject(listing.stdout)["plugins"] as? [[String: Any]])?.first)
@@ -35,7 +35,7 @@ struct PluginAuthoringTests {
         #expect(fields.map { $0["env"] as? String } == ["BATON_ACME_BASE_URL", "BATON_ACME_API_KEY"])
 
         // check-plugin passes on its self-test data, every rule.
-        let check = try connhost(["check-plugin", plugins.file("libAcmeConnector.so")])
+        let check = try await connhost(["check-plugin", plugins.file("libAcmeConnector.so")])
         #expect(check.status == 0, "\(check.output)")
         let lines = check.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 14)
@@ -47,17 +47,17 @@ struct PluginAuthoringTests {
     /// The template's placeholder endpoint has the shape of FakeSaaS's Aha! tenant, so the
     /// generated plugin also passes live and syncs unchanged: the HTTP path works, not only
     /// the canned data.
-    @Test func generatedPluginPassesLiveAgainstFakeTenantAndSyncs() throws {
-        let plugins = try GeneratedPlugin.directory()
-        let tenant = try FakeTenant("aha", ["--users", "230", "--teams", "2", "--seed", "5"])
-        let check = try connhost(["check-plugin", plugins.file("libAcmeConnector.so"),
+    @Test func generatedPluginPassesLiveAgainstFakeTenantAndSyncs() async throws {
+        let plugins = try await GeneratedPlugin.directory()
+        let tenant = try await FakeTenant("aha", ["--users", "230", "--teams", "2", "--seed", "5"])
+        let check = try await connhost(["check-plugin", plugins.file("libAcmeConnector.so"),
                                   "--base-url", tenant.url, "--api-key", tenant.apiKey])
         #expect(check.status == 0, "\(check.output)")
         #expect(check.stdout.contains("PASS  sync            461 listings: 230 resources (user 230), 0 entitlements, 0 grants"))
         #expect(check.stdout.hasSuffix("libAcmeConnector.so (acme 0.1.0, live data): all 13 rules passed\n"))
         #expect(!check.output.contains(tenant.apiKey))
 
-        let outcome = try syncJSON("acme", ["--plugins-dir", plugins.path, "--base-url", tenant.url],
+        let outcome = try await syncJSON("acme", ["--plugins-dir", plugins.path, "--base-url", tenant.url],
                                    environment: ["BATON_ACME_API_KEY": tenant.apiKey])
         #expect(outcome.result.status == 0, "\(outcome.result.stderr)")
         let truth = try tenant.truth()
@@ -66,18 +66,18 @@ struct PluginAuthoringTests {
         #expect(!outcome.everything.contains(tenant.apiKey))
     }
 
-    @Test func newPluginRefusesAnExistingDirectory() throws {
+    @Test func newPluginRefusesAnExistingDirectory() async throws {
         let work = try TemporaryDirectory("authoring")
         let existing = work.file("AcmeConnector")
         try FileManager.default.createDirectory(atPath: existing, withIntermediateDirectories: false)
-        let result = try connhost(["new-plugin", "Acme", "--dir", existing])
+        let result = try await connhost(["new-plugin", "Acme", "--dir", existing])
         #expect(result.status == 2)
         #expect(result.stderr == "connhost: \(existing) already exists; new-plugin never overwrites (choose another --dir)\n")
         #expect(result.stdout.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: existing).isEmpty)
 
         // The default directory is ./<Name>Connector, refused the same way.
-        let relative = try connhost(["new-plugin", "Acme"], directory: work.path)
+        let relative = try await connhost(["new-plugin", "Acme"], directory: work.path)
         #expect(relative.status == 2)
         #expect(relative.stderr == "connhost: AcmeConnector already exists; new-plugin never overwrites (choose another --dir)\n")
     }
@@ -90,9 +90,9 @@ struct PluginAuthoringTests {
         ("Aha", "'Aha' is taken: a plugin named 'aha' already exists (\(Products.repository)/Plugins/AhaConnector); choose another name"),
         ("CodeFresh", "'CodeFresh' is taken: a plugin named 'codefresh' already exists (\(Products.repository)/Plugins/CodefreshConnector); choose another name"),
     ])
-    func newPluginRefusesABadName(name: String, message: String) throws {
+    func newPluginRefusesABadName(name: String, message: String) async throws {
         let work = try TemporaryDirectory("authoring")
-        let result = try connhost(["new-plugin", name], directory: work.path)
+        let result = try await connhost(["new-plugin", name], directory: work.path)
         #expect(result.status == 2)
         #expect(result.stderr == "connhost: \(message)\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path).isEmpty)
@@ -107,9 +107,9 @@ struct PluginAuthoringTests {
         ("EndlessPages", "page-tokens", "user list: page token 'a' repeats the token of page 2 (plugin bug)"),
         ("LeakySecret", "secrets", "resource user:1 holds the value of secret field 'token' in profile.note"),
     ])
-    func checkPluginNamesTheBrokenRule(fixture: String, rule: String, detail: String) throws {
-        let path = try FixturePlugins.path(fixture)
-        let result = try connhost(["check-plugin", path])
+    func checkPluginNamesTheBrokenRule(fixture: String, rule: String, detail: String) async throws {
+        let path = try await FixturePlugins.path(fixture)
+        let result = try await connhost(["check-plugin", path])
         #expect(result.status == 1, "\(result.output)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let failures = lines.filter { $0.hasPrefix("FAIL") }
@@ -117,7 +117,7 @@ struct PluginAuthoringTests {
         #expect(lines.filter { $0.hasPrefix("PASS") }.count == 12, "\(result.stdout)")
         #expect(lines.last?.hasSuffix("1 of 13 rules failed (\(rule))") == true)
 
-        let json = try connhost(["check-plugin", path, "--json"])
+        let json = try await connhost(["check-plugin", path, "--json"])
         #expect(json.status == 1)
         let report = try jsonObject(json.stdout)
         #expect(report["passed"] as? Bool == false)
@@ -126,71 +126,71 @@ struct PluginAuthoringTests {
         #expect(results.first { $0["rule"] as? String == rule }?["detail"] as? String == detail)
     }
 
-    @Test func leakedLiveSecretIsReportedButNeverPrinted() throws {
+    @Test func leakedLiveSecretIsReportedButNeverPrinted() async throws {
         let token = "leak-me-7f3e2d1c"
-        let path = try FixturePlugins.path("LeakySecret")
+        let path = try await FixturePlugins.path("LeakySecret")
         for extra in [[], ["--json"]] {
-            let result = try connhost(["check-plugin", path, "--token", token] + extra)
+            let result = try await connhost(["check-plugin", path, "--token", token] + extra)
             #expect(result.status == 1)
             #expect(result.stdout.contains("holds the value of secret field 'token' in profile.note"))
             #expect(result.stdout.contains("live"))
             #expect(!result.output.contains(token))
         }
-        let fromEnvironment = try connhost(["check-plugin", path], environment: ["LEAKY_TOKEN": token])
+        let fromEnvironment = try await connhost(["check-plugin", path], environment: ["LEAKY_TOKEN": token])
         #expect(fromEnvironment.stdout.contains("(leaky 1.0.0, live data): 1 of 13 rules failed (secrets)"))
         #expect(!fromEnvironment.output.contains(token))
     }
 
-    @Test func pluginThatDoesNotLoadFailsItsRuleAndSkipsTheRest() throws {
-        let oldABI = try connhost(["check-plugin", try FixturePlugins.path("OldABI")])
+    @Test func pluginThatDoesNotLoadFailsItsRuleAndSkipsTheRest() async throws {
+        let oldABI = try await connhost(["check-plugin", try await FixturePlugins.path("OldABI")])
         #expect(oldABI.status == 1)
         let lines = oldABI.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "FAIL  abi-version     ABI version 999, host expects 2: rebuild it against this ConnectorKit")
         #expect(lines.dropFirst().dropLast().allSatisfy { $0.hasPrefix("SKIP  ") && $0.hasSuffix("the plugin did not load") })
         #expect(lines.last == "libOldABIConnector.so: 1 of 13 rules failed (abi-version)")
 
-        let factory = try connhost(["check-plugin", try FixturePlugins.path("BrokenFactory")])
+        let factory = try await connhost(["check-plugin", try await FixturePlugins.path("BrokenFactory")])
         #expect(factory.status == 1)
         #expect(factory.stdout.contains("PASS  abi-version     ABI 2, as the host expects\n"
                                         + "FAIL  loads           factory failed: fixture factory refuses to start\n"))
     }
 
-    @Test func checkPluginUsageErrorsExitTwo() throws {
-        let none = try connhost(["check-plugin"])
+    @Test func checkPluginUsageErrorsExitTwo() async throws {
+        let none = try await connhost(["check-plugin"])
         #expect(none.status == 2)
         #expect(none.stderr == "connhost: check-plugin needs the path of a plugin, e.g. connhost check-plugin .build/release/libAcmeConnector.so\n")
-        let missing = try connhost(["check-plugin", "/nonexistent/libNopeConnector.so"])
+        let missing = try await connhost(["check-plugin", "/nonexistent/libNopeConnector.so"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "connhost: /nonexistent/libNopeConnector.so does not exist\n")
         // No self-test data and no configuration: the sync's own message.
-        let aha = try connhost(["check-plugin", Products.plugin("Aha")])
+        let aha = try await connhost(["check-plugin", Products.plugin("Aha")])
         #expect(aha.status == 2)
         #expect(aha.stderr == "connhost: aha: missing --base-url (or set BATON_BASE_URL)\n")
-        let selfTest = try connhost(["check-plugin", Products.plugin("Codefresh"), "--self-test"])
+        let selfTest = try await connhost(["check-plugin", Products.plugin("Codefresh"), "--self-test"])
         #expect(selfTest.status == 2)
         #expect(selfTest.stderr == "connhost: codefresh offers no self-test data (SelfTestingConnector); give its configuration instead\n")
-        let typo = try connhost(["check-plugin", Products.plugin("Aha"), "--api-ky", "x"])
+        let typo = try await connhost(["check-plugin", Products.plugin("Aha"), "--api-ky", "x"])
         #expect(typo.status == 2)
         #expect(typo.stderr == "connhost: unknown option --api-ky; did you mean --api-key?\n")
-        let badURL = try connhost(["check-plugin", Products.plugin("Aha"), "--base-url", "https://acme.aha.io/", "--api-key", "k"])
+        let badURL = try await connhost(["check-plugin", Products.plugin("Aha"), "--base-url", "https://acme.aha.io/", "--api-key", "k"])
         #expect(badURL.status == 2)
         #expect(badURL.stderr.contains("has a trailing slash"), "\(badURL.stderr)")
     }
 
     // MARK: - The shipped plugins
 
-    @Test func ahaPassesAgainstFakeSaaS() throws {
-        let tenant = try FakeTenant("aha", ["--users", "420", "--teams", "9", "--virtual-users", "4", "--seed", "3"])
-        let result = try connhost(["check-plugin", Products.plugin("Aha"), "--base-url", tenant.url, "--api-key", tenant.apiKey])
+    @Test func ahaPassesAgainstFakeSaaS() async throws {
+        let tenant = try await FakeTenant("aha", ["--users", "420", "--teams", "9", "--virtual-users", "4", "--seed", "3"])
+        let result = try await connhost(["check-plugin", Products.plugin("Aha"), "--base-url", tenant.url, "--api-key", tenant.apiKey])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.hasSuffix("libAhaConnector.so (aha 0.1.0, live data): all 13 rules passed\n"), "\(result.stdout)")
         #expect(result.stdout.contains("PASS  sync            860 listings: 429 resources (user 420, team 9), 9 entitlements"))
         #expect(!result.output.contains(tenant.apiKey))
     }
 
-    @Test func codefreshPassesAgainstFakeSaaS() throws {
-        let tenant = try FakeTenant("codefresh", ["--users", "40", "--seed", "4"])
-        let result = try connhost(["check-plugin", Products.plugin("Codefresh"), "--base-url", tenant.url],
+    @Test func codefreshPassesAgainstFakeSaaS() async throws {
+        let tenant = try await FakeTenant("codefresh", ["--users", "40", "--seed", "4"])
+        let result = try await connhost(["check-plugin", Products.plugin("Codefresh"), "--base-url", tenant.url],
                                   environment: ["BATON_CODEFRESH_API_KEY": tenant.apiKey])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.hasSuffix("libCodefreshConnector.so (codefresh 0.1.0, live data): all 13 rules passed\n"),

@@ -16,15 +16,15 @@ import Glibc
 
     /// Reads `url` off the cooperative pool (libpq calls block).
     static func read(_ url: String, syncID: String? = nil) async throws -> Snapshot {
-        try await offPool { try SnapshotReader.read(url, syncID: syncID) }
+        try await onThread { try SnapshotReader.read(url, syncID: syncID) }
     }
 
     @Test func syncEqualsGroundTruthAndDiffsEqualToTheSameSyncAsJSON() async throws {
         let database = try await PostgreSQLServer.database()
-        let tenant = try FakeTenant("aha", ["--users", "450", "--teams", "12", "--virtual-users", "40", "--seed", "7"])
+        let tenant = try await FakeTenant("aha", ["--users", "450", "--teams", "12", "--virtual-users", "40", "--seed", "7"])
         let result = try await connhost(["sync", "aha", "--base-url", tenant.url, "--api-key", tenant.apiKey, "--output", database.url])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("-> postgresql://postgres:[REDACTED]@127.0.0.1:"), "\(result.stdout)")
+        #expect(result.stdout.contains("-> postgresql://[REDACTED]@127.0.0.1:"), "\(result.stdout)")
         #expect(!result.output.contains(database.server.password))
 
         let truth = try tenant.truth()
@@ -55,7 +55,7 @@ import Glibc
         #expect(!viaEnvironment.output.contains(database.server.password))
 
         // ?connector= records a second tenant of the same plugin under its own name.
-        let other = try FakeTenant("aha", ["--users", "20", "--teams", "2", "--seed", "8"])
+        let other = try await FakeTenant("aha", ["--users", "20", "--teams", "2", "--seed", "8"])
         let named = try await connhost(["sync", "aha", "--base-url", other.url, "--api-key", other.apiKey,
                                         "--output", database.url + "?connector=acme"])
         #expect(named.status == 0, "\(named.stderr)")
@@ -81,7 +81,7 @@ import Glibc
             .resource(user), .resource(team), .entitlement(entitlement), .grant(grant),
         ]
         let url = try PostgreSQLURL(database.url)
-        try await offPool {
+        try await onThread {
             let sink = PostgreSQLSnapshotSink(url: url)
             try sink.begin(connector: "fixture", pluginVersion: "1.0")
             for record in records { try sink.write(record) }
@@ -113,7 +113,7 @@ import Glibc
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    try await offPool {
+                    try await onThread {
                         let sink = PostgreSQLSnapshotSink(url: url)
                         try sink.begin(connector: "c\(index)", pluginVersion: "1")
                         try sink.write(.resourceType(ResourceType(id: "user", displayName: "User", traits: [.user])))
@@ -130,19 +130,20 @@ import Glibc
     @Test func twoSyncsAtOnceNeverMix() async throws {
         let database = try await PostgreSQLServer.database()
         // Every request waits 50 ms, so the two syncs overlap for most of their run.
-        let aha = try FakeTenant("aha", ["--users", "1200", "--teams", "30", "--seed", "3", "--stall-ms", "50", "--stall-rate", "1"])
-        let codefresh = try FakeTenant("codefresh", ["--users", "900", "--seed", "4", "--stall-ms", "50", "--stall-rate", "1"])
+        let aha = try await FakeTenant("aha", ["--users", "1200", "--teams", "30", "--seed", "3", "--stall-ms", "50", "--stall-rate", "1"])
+        let codefresh = try await FakeTenant("codefresh", ["--users", "900", "--seed", "4", "--stall-ms", "50", "--stall-rate", "1"])
         let first = try await connhost(["sync", "aha", "--base-url", aha.url, "--api-key", aha.apiKey, "--output", database.url])
         #expect(first.status == 0, "\(first.stderr)")
 
-        let ahaSync = try BackgroundConnhost(["sync", "aha", "--base-url", aha.url, "--api-key", aha.apiKey,
-                                              "--concurrency", "1", "--output", database.url])
-        let codefreshSync = try BackgroundConnhost(["sync", "codefresh", "--base-url", codefresh.url, "--api-key", codefresh.apiKey,
-                                                    "--output", database.url])
-        async let ahaStatus = ahaSync.status()
-        async let codefreshStatus = codefreshSync.status()
-        #expect(await ahaStatus == 0, "\(ahaSync.stderr)")
-        #expect(await codefreshStatus == 0, "\(codefreshSync.stderr)")
+        let ahaSync = try ChildProcess(Products.connhost, ["sync", "aha", "--base-url", aha.url, "--api-key", aha.apiKey,
+                                                           "--concurrency", "1", "--output", database.url])
+        let codefreshSync = try ChildProcess(Products.connhost, ["sync", "codefresh", "--base-url", codefresh.url,
+                                                                 "--api-key", codefresh.apiKey, "--output", database.url])
+        async let ahaResult = ahaSync.finish()
+        async let codefreshResult = codefreshSync.finish()
+        let (ahaDone, codefreshDone) = await (ahaResult, codefreshResult)
+        #expect(ahaDone.status == 0, "\(ahaDone.stderr)")
+        #expect(codefreshDone.status == 0, "\(codefreshDone.stderr)")
 
         #expect(try await database.column("SELECT connector FROM latest_syncs ORDER BY connector") == ["aha", "codefresh"])
         #expect(try await database.column("SELECT sync_id FROM latest_syncs WHERE connector = 'aha'") != ["1"])
@@ -168,7 +169,7 @@ import Glibc
     @Test func killedSyncLeavesNoRowsAndThePreviousSyncStaysLatest() async throws {
         let database = try await PostgreSQLServer.database()
         let work = try TemporaryDirectory()
-        let tenant = try FakeTenant("aha", ["--users", "600", "--teams", "10", "--seed", "5"])
+        let tenant = try await FakeTenant("aha", ["--users", "600", "--teams", "10", "--seed", "5"])
         let previous = try await connhost(["sync", "aha", "--base-url", tenant.url, "--api-key", tenant.apiKey, "--output", database.url])
         #expect(previous.status == 0, "\(previous.stderr)")
         let json = work.file("previous.json")
@@ -176,8 +177,9 @@ import Glibc
 
         // Every request of this tenant stalls for a minute: the sync has opened its
         // transaction, written its run row and started its first COPY, then waits.
-        let stalled = try FakeTenant("aha", ["--users", "3000", "--teams", "10", "--seed", "6", "--stall-ms", "60000", "--stall-rate", "1"])
-        let child = try BackgroundConnhost(["sync", "aha", "--base-url", stalled.url, "--api-key", stalled.apiKey, "--output", database.url])
+        let stalled = try await FakeTenant("aha", ["--users", "3000", "--teams", "10", "--seed", "6", "--stall-ms", "60000", "--stall-rate", "1"])
+        let child = try ChildProcess(Products.connhost, ["sync", "aha", "--base-url", stalled.url, "--api-key", stalled.apiKey,
+                                                         "--output", database.url])
         var writing = false
         for _ in 0..<300 where !writing {  // at most 30 s
             let open = try await database.column("""
@@ -189,8 +191,9 @@ import Glibc
             if !writing { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(writing, "the sync never opened its transaction")
-        child.signal(SIGKILL)
-        #expect(await child.status() == 128 + SIGKILL)
+        child.send(SIGKILL)
+        let killed = await child.finish()
+        #expect(killed.signaled && killed.status == SIGKILL)
 
         // The server notices the dropped connection and rolls back.
         var gone = false
@@ -211,7 +214,7 @@ import Glibc
     @Test(arguments: ["wrong password", "server down", "database missing"])
     func connectionFailuresAreOneLineWithoutThePassword(_ failure: String) async throws {
         let database = try await PostgreSQLServer.database()
-        let tenant = try FakeTenant("aha", ["--users", "5", "--teams", "2"])
+        let tenant = try await FakeTenant("aha", ["--users", "5", "--teams", "2"])
         let secret = "Sekr3t-\(UUID().uuidString.prefix(8))"
         let port = database.server.port
         let (url, reason): (String, String)
@@ -246,18 +249,16 @@ import Glibc
         #expect(url.syncID == "42")
         #expect(url.connector == "aha")
         #expect(url.connectionString == "postgres://me:p%40ss@db.example:5433/snap?sslmode=require")
-        #expect(url.description == "postgres://me:[REDACTED]@db.example:5433/snap?sslmode=require")
+        #expect(url.description == "postgres://[REDACTED]@db.example:5433/snap?sslmode=[REDACTED]")
         #expect(url.redact("auth failed for p@ss and p%40ss") == "auth failed for [REDACTED] and [REDACTED]")
-        #expect(PostgreSQLURL.displayed("postgresql://u:pw@h/d?sync=x") == "postgresql://u:[REDACTED]@h/d?sync=x")
+        #expect(PostgreSQLURL.displayed("postgresql://u:pw@h/d?sync=x") == "postgresql://[REDACTED]@h/d?sync=[REDACTED]")
+        let inQuery = try PostgreSQLURL("postgresql://u@h/d?password=s3cr3t-pw&connect_timeout=3")
+        #expect(inQuery.password == "s3cr3t-pw")
+        #expect(inQuery.redact("libpq said s3cr3t-pw") == "libpq said [REDACTED]")
+        #expect(!inQuery.description.contains("s3cr3t-pw"))
         #expect(PostgreSQLURL.displayed("snap.db") == "snap.db")
         #expect(throws: HostError.self) { try PostgreSQLURL("postgresql://u:pw@h/d?sync=pw") }
         #expect(try PostgreSQLURL("postgresql://h1:5432,h2:5432/d").password == nil)
     }
 }
 
-/// Runs blocking work (libpq calls) on a thread of its own, not on the cooperative pool.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-    }
-}

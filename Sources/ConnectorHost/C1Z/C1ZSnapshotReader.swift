@@ -22,6 +22,8 @@ struct C1ZSnapshotReader {
     let data: Data
     /// The sync to read; `nil` for the latest finished full sync.
     let syncID: String?
+    /// Where the database is inflated.
+    let scratchDirectory: String
 
     /// Reads the chosen sync.
     func read() throws -> Snapshot {
@@ -70,7 +72,7 @@ struct C1ZSnapshotReader {
 
     /// Inflates the frame into a temp file and opens it read-only.
     private func inflate() throws -> C1ZDatabase {
-        let temporary = (NSTemporaryDirectory() as NSString)
+        let temporary = (scratchDirectory as NSString)
             .appendingPathComponent("connhost-c1z-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite")
         let descriptor = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

@@ -69,6 +69,40 @@ public struct ParsedArguments: Equatable, Sendable {
         return result
     }
 
+    /// The value of `--name` as a finite number in `range`, `nil` when not given, or a usage
+    /// error that names the option, the range and the text (`inf`, `nan`, `1e18`, `-1`).
+    public func bounded(_ name: String, in range: ClosedRange<Double>, unit: String = "") throws -> Double? {
+        guard let text = values[name] else { return nil }
+        return try Self.bounded(text, option: "--\(name)", in: range, unit: unit)
+    }
+
+    /// An integer option in `range`, `nil` when not given, or a usage error naming the range.
+    public func bounded(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = values[name] else { return nil }
+        return try Self.bounded(text, option: "--\(name)", in: range)
+    }
+
+    /// `text` as a finite number in `range`, or the usage error for `option`.
+    public static func bounded(_ text: String, option: String, in range: ClosedRange<Double>, unit: String = "") throws -> Double {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, range.contains(value) else {
+            let bounds = "\(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit.isEmpty ? "" : " " + unit)"
+            throw HostError.usage("\(option) needs a number from \(bounds), not '\(text)'")
+        }
+        return value
+    }
+
+    /// `text` as a whole number in `range`, or the usage error for `option`.
+    public static func bounded(_ text: String, option: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw HostError.usage("\(option) needs a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return value
+    }
+
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }

@@ -22,6 +22,13 @@ public struct ConfigResolver {
     public func resolve(_ metadata: ConnectorMetadata) throws -> ConnectorConfiguration {
         var values: [String: String] = [:]
         let fromFile = hostConfiguration.connectors[metadata.name] ?? [:]
+        let names = metadata.configFields.map(\.name)
+        for key in fromFile.keys.sorted() where !names.contains(key) {
+            let hint = ParsedArguments.closest(to: key, in: names).map { "; did you mean '\($0)'?" }
+                ?? "; \(metadata.name) has \(names.joined(separator: ", "))"
+            throw HostError.usage("host configuration \(hostConfiguration.path ?? "host-config.json"): "
+                + "unknown key 'connectors.\(metadata.name).\(key)'\(hint)")
+        }
         for field in metadata.configFields {
             let value = [flags[field.name], environment[field.env], fromFile[field.name], field.defaultValue]
                 .compactMap { $0 }.first { !$0.isEmpty }

@@ -79,7 +79,7 @@ public struct ConformanceCheck {
         switch loaded {
         case .failure(let failure):
             switch failure.stage {
-            case .file:
+            case .file, .directory:
                 add(.abiVersion, ["cannot read it: \(failure.reason)"], passed: "")
             case .abiVersion:
                 add(.abiVersion, [failure.reason], passed: "")

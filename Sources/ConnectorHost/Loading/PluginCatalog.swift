@@ -17,12 +17,11 @@ public struct PluginCatalog {
         configuration = try HostConfiguration.locate(flag: configFlag, environment: environment)
         directories = configuration.pluginDirectories(flag: pluginsDirectoryFlag, environment: environment,
                                                       executableDirectory: executableDirectory)
-        if let explicit = directories.first, directories.count == 1,
-           pluginsDirectoryFlag != nil || environment["CONNHOST_PLUGINS_DIR"] != nil {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: explicit, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw HostError.usage("plugins directory \(explicit) does not exist")
-            }
+        // A directory given by flag or variable must exist; any searched directory that
+        // exists must be trusted, or nothing is loaded at all (exit 2, with the fix).
+        let explicit = !(pluginsDirectoryFlag ?? environment["CONNHOST_PLUGINS_DIR"] ?? "").isEmpty
+        for directory in directories where explicit || FileManager.default.fileExists(atPath: directory) {
+            if let problem = PluginFileCheck.directoryProblem(directory) { throw HostError.usage(problem) }
         }
         result = PluginLoader(directories: directories).loadAll()
         if reportFailures {

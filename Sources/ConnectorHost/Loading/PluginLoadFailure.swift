@@ -9,7 +9,9 @@ public struct PluginLoadFailure: Error, Hashable, Sendable, CustomStringConverti
 
     /// The loader's checks, in the order it makes them.
     public enum Stage: String, Hashable, Sendable {
-        /// The file itself: readable, an ELF shared object, accepted by `dlopen`.
+        /// The plugins directory: a directory, owned by root or the user, writable by no one else.
+        case directory
+        /// The file itself: a trusted regular file, an intact ELF shared object, accepted by `dlopen`.
         case file
         /// `connhost_plugin_abi_version`: present and equal to the host's.
         case abiVersion
@@ -19,9 +21,9 @@ public struct PluginLoadFailure: Error, Hashable, Sendable, CustomStringConverti
         case duplicateName
     }
 
-    /// `plugin <file>: <reason>`.
+    /// `plugin <file>: <reason>`, or the reason alone for a directory (it names the path).
     public var description: String {
-        "plugin \((path as NSString).lastPathComponent): \(reason)"
+        stage == .directory ? reason : "plugin \((path as NSString).lastPathComponent): \(reason)"
     }
 }
 

@@ -7,8 +7,11 @@ import Glibc
 /// Finds `lib*Connector.so` files and loads each one without trusting it.
 ///
 /// Checks run in this order, and the first that fails skips the file with one line:
-/// an ELF shared object → `dlopen` → the ABI version symbol and its value → the entry
-/// symbol → one shared ConnectorKit → the box cast → the factory → a unique name.
+/// a trusted directory → a regular file, owned by root or the user and writable by no one
+/// else → an ELF shared object whose headers fit the file (``PluginFileCheck``) → `dlopen`
+/// → the ABI version symbol and its value → the entry symbol → one shared ConnectorKit →
+/// the box cast → the factory → a name no other file in the directory declares (two
+/// files declaring one name are both refused; across directories the search order wins).
 /// Handles are never closed: type metadata of a plugin stays referenced for the process.
 public struct PluginLoader {
     /// Directories searched, in order.
@@ -37,30 +40,44 @@ public struct PluginLoader {
         fileName.hasPrefix("lib") && fileName.hasSuffix("Connector.so") && fileName != "libConnectorKit.so"
     }
 
-    /// Loads every candidate in every directory.
+    /// Loads every candidate in every directory; an untrusted directory is skipped whole.
     public func loadAll() -> Result {
         var result = Result()
         var seen = Set<String>()
         for directory in directories {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            if let problem = PluginFileCheck.directoryProblem(directory) {
+                result.failures.append(PluginLoadFailure(path: directory, reason: problem, stage: .directory))
+                continue
+            }
+            var loaded: [LoadedPlugin] = []
             for name in names.sorted() where Self.isCandidate(name) {
                 let path = (directory as NSString).appendingPathComponent(name)
                 let resolved = (path as NSString).resolvingSymlinksInPath
                 guard seen.insert(resolved).inserted else { continue }
                 switch Self.load(path: path) {
-                case .success(let plugin):
-                    if let other = result.plugins.first(where: { $0.metadata.name == plugin.metadata.name }) {
-                        result.failures.append(PluginLoadFailure(
-                            path: path, reason: "name '\(plugin.metadata.name)' is already taken by \(other.path); skipped",
-                            stage: .duplicateName))
-                    } else {
-                        result.plugins.append(plugin)
-                    }
-                case .failure(let failure):
-                    result.failures.append(failure)
+                case .success(let plugin): loaded.append(plugin)
+                case .failure(let failure): result.failures.append(failure)
+                }
+            }
+            for plugin in loaded {
+                let name = plugin.metadata.name
+                let twins = loaded.filter { $0.metadata.name == name && $0.path != plugin.path }
+                if !twins.isEmpty {
+                    let others = twins.map { ($0.path as NSString).lastPathComponent }.joined(separator: ", ")
+                    result.failures.append(PluginLoadFailure(
+                        path: plugin.path, reason: "declares the name '\(name)', as does \(others) in the same directory; "
+                            + "neither is loaded: remove one of them", stage: .duplicateName))
+                } else if let other = result.plugins.first(where: { $0.metadata.name == name }) {
+                    result.failures.append(PluginLoadFailure(
+                        path: plugin.path, reason: "name '\(name)' is already taken by \(other.path); skipped",
+                        stage: .duplicateName))
+                } else {
+                    result.plugins.append(plugin)
                 }
             }
         }
+        result.failures.sort { ($0.stage == .directory ? 0 : 1, $0.path) < ($1.stage == .directory ? 0 : 1, $1.path) }
         return result
     }
 
@@ -69,7 +86,7 @@ public struct PluginLoader {
         func fail(_ reason: String, _ stage: PluginLoadFailure.Stage = .entry) -> Swift.Result<LoadedPlugin, PluginLoadFailure> {
             .failure(PluginLoadFailure(path: path, reason: reason, stage: stage))
         }
-        if let problem = elfProblem(path: path) { return fail(problem, .file) }
+        if let problem = PluginFileCheck.fileProblem(path) { return fail(problem, .file) }
 
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let message = dlerror().map { String(cString: $0) } ?? "unknown error"
@@ -112,21 +129,5 @@ public struct PluginLoader {
             return fail("invalid plugin name '\(name)' (letters, digits, - and _ only)")
         }
         return .success(LoadedPlugin(path: path, connector: connector))
-    }
-
-    /// Says what is wrong when `path` is not a readable 64-bit ELF shared object.
-    static func elfProblem(path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return access(path, F_OK) == 0 ? "cannot be read (permission denied)" : "does not exist"
-        }
-        defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 18)) ?? Data()
-        if header.isEmpty { return "empty file, not a shared library" }
-        guard header.count >= 18, header.prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]) else {
-            return "not an ELF shared library"
-        }
-        let type = UInt16(header[16]) | UInt16(header[17]) << 8
-        guard type == 3 else { return "an ELF file but not a shared library (type \(type))" }
-        return nil
     }
 }

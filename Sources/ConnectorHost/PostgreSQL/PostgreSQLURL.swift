@@ -1,3 +1,4 @@
+import ConnectorKit
 import Foundation
 
 /// A `postgresql://` (or `postgres://`) connection URL given as `--output` or to
@@ -8,9 +9,11 @@ import Foundation
 /// `connector=<name>`: for `show` and `diff` they pick the sync to read, for `sync`
 /// `connector=` is the name the run is recorded under (one database, many instances).
 ///
-/// The password may be in the URL; it is never printed. `description` shows the URL with
-/// the password replaced, and `redact` cleans any message (libpq's included) of it. This
-/// is the one place that knows how a password sits in a connection URL.
+/// The password may be in the URL (user info, or `?password=`); it is never printed.
+/// `description` and `displayed` show URLs the project's way (``URLRedaction``: user info
+/// and query values replaced), and `redact` also removes the password's value wherever
+/// else it appears (libpq's messages included). This is the one place that knows how a
+/// password sits in a connection URL.
 public struct PostgreSQLURL: CustomStringConvertible, Sendable {
     /// The URL for libpq: the original without connhost's parameters.
     public let connectionString: String
@@ -18,7 +21,7 @@ public struct PostgreSQLURL: CustomStringConvertible, Sendable {
     public let syncID: String?
     /// `?connector=<name>`: the name a sync is recorded under, and read by.
     public let connector: String?
-    /// The password from the URL's user info, percent-decoded, if any.
+    /// The password from the URL's user info or `?password=`, percent-decoded, if any.
     public let password: String?
     /// The password exactly as written in the URL (still percent-encoded).
     private let rawPassword: String?
@@ -36,8 +39,9 @@ public struct PostgreSQLURL: CustomStringConvertible, Sendable {
         }
         let afterScheme = text[schemeEnd.upperBound...]
         let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
-        rawPassword = Self.rawPassword(in: text)
-        password = rawPassword.map { $0.removingPercentEncoding ?? $0 }
+        let raw = Self.rawPassword(in: text)
+        rawPassword = raw
+        password = raw.map { $0.removingPercentEncoding ?? $0 }
 
         var base = String(text[..<authorityEnd]) + String(afterScheme[authorityEnd...])
         var kept: [Substring] = []
@@ -64,32 +68,36 @@ public struct PostgreSQLURL: CustomStringConvertible, Sendable {
         self.connector = connector
     }
 
-    /// `text` fit to print: a PostgreSQL URL's password replaced, anything else as is.
+    /// `text` fit to print: a PostgreSQL URL redacted, anything else as is.
     public static func displayed(_ text: String) -> String {
         guard matches(text) else { return text }
-        if let url = try? PostgreSQLURL(text) { return url.redact(text) }
-        return rawPassword(in: text).map { text.replacingOccurrences(of: $0, with: "[REDACTED]") } ?? text
+        return (try? PostgreSQLURL(text))?.redact(text) ?? URLRedaction.redact(text)
     }
 
-    /// The password of a URL's user info as written. User info ends at the last `@`
-    /// before the path or query (an `@` in a password must be percent-encoded anyway).
+    /// The password as written: the user info's (which ends at the last `@` before the
+    /// path or query; an `@` in a password must be percent-encoded anyway), else the
+    /// `password` query parameter's.
     private static func rawPassword(in text: String) -> String? {
         guard let schemeEnd = text.range(of: "://") else { return nil }
         let afterScheme = text[schemeEnd.upperBound...]
-        let authority = afterScheme[..<(afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex)]
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
-        let raw = String(authority[authority.index(after: colon)..<at])
-        return raw.isEmpty ? nil : raw
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+        let authority = afterScheme[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            let raw = String(authority[authority.index(after: colon)..<at])
+            if !raw.isEmpty { return raw }
+        }
+        guard let question = afterScheme.firstIndex(of: "?") else { return nil }
+        return afterScheme[afterScheme.index(after: question)...].split(separator: "&")
+            .first { $0.hasPrefix("password=") }.map { String($0.dropFirst("password=".count)) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The URL as it may be shown: the password replaced by `[REDACTED]`.
+    /// The URL as it may be shown (user info and query values replaced).
     public var description: String { redact(connectionString) }
 
-    /// `text` without the password, in either its decoded or its URL-encoded form, nor
-    /// `PGPASSWORD`'s value.
+    /// `text` without the password (decoded or URL-encoded), `PGPASSWORD`'s value, or
+    /// the user info and query values of any URL in it.
     public func redact(_ text: String) -> String {
-        [rawPassword, password, ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }.filter { !$0.isEmpty }
-            .sorted { $0.count > $1.count }
-            .reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
+        let values = [rawPassword, password, ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 }.filter { !$0.isEmpty }
+        return URLRedaction.redact(values.sorted { $0.count > $1.count }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") })
     }
 }

@@ -66,6 +66,18 @@ public final class AtomicFile {
         try AtomicFile.rename(temporaryPath, over: destination)
     }
 
+    /// Writes `data` to `destination` atomically in one go: the whole file, or the old one untouched.
+    public static func write(_ data: Data, to destination: String) throws {
+        let file = try AtomicFile(destination: destination)
+        do {
+            try file.write(data)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
     /// A fresh temp file name in `destination`'s directory (rename must not cross devices):
     /// `.<name>.tmp-<pid>-<random><suffix>`, the pattern tests look for.
     public static func temporaryPath(beside destination: String, suffix: String = "") -> String {
@@ -73,6 +85,53 @@ public final class AtomicFile {
         let name = (destination as NSString).lastPathComponent
         return ((directory.isEmpty ? "." : directory) as NSString)
             .appendingPathComponent(".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))\(suffix)")
+    }
+
+    /// The file a snapshot for `path` really goes to; dead writers' temp files there are removed.
+    ///
+    /// A symbolic link is followed, so the temp file is made beside the file it points to and
+    /// renamed over that file (the link itself stays). A device, FIFO, socket or directory is
+    /// never replaced: that is a usage error (write to a file, or `-` with ndjson for stdout).
+    public static func prepareDestination(_ path: String) throws -> String {
+        var target = path
+        var info = stat()
+        var hops = 0
+        while lstat(target, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            hops += 1
+            guard hops <= 40, let link = try? FileManager.default.destinationOfSymbolicLink(atPath: target) else {
+                throw HostError.usage("output \(path) is a symbolic link that does not end at a file (a loop?)")
+            }
+            target = link.hasPrefix("/") ? link
+                : ((target as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
+        }
+        if lstat(target, &info) == 0, let kind = PluginFileCheck.nonRegularKind(info.st_mode) {
+            let what = target == path ? "" : " (via the link \(path))"
+            throw HostError.usage("output \(target)\(what) is \(kind), not a file; snapshots replace their file "
+                + "atomically, so give a file path (or - with --format ndjson for stdout)")
+        }
+        try requireDirectory(of: temporaryPath(beside: target))
+        removeStaleTemporaryFiles(beside: target)
+        return target
+    }
+
+    /// Removes temp files of `destination` left by writers that are gone (killed, crashed).
+    ///
+    /// The name carries the writer's pid (see ``temporaryPath(beside:suffix:)``): a file whose
+    /// process no longer exists (`kill(pid, 0)` fails with `ESRCH`) is removed; one of a live
+    /// process is left alone. Nothing else matches the pattern (resumable checkpoints, should
+    /// they come, must be named otherwise).
+    public static func removeStaleTemporaryFiles(beside destination: String) {
+        let directory = (destination as NSString).deletingLastPathComponent
+        let folder = directory.isEmpty ? "." : directory
+        let prefix = ".\((destination as NSString).lastPathComponent).tmp-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(prefix) {
+            guard let field = entry.dropFirst(prefix.count).split(separator: "-").first,
+                  let pid = pid_t(field), pid > 0, pid != getpid() else { continue }
+            let path = (folder as NSString).appendingPathComponent(entry)
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(path) }
+        }
     }
 
     /// Throws the usage error when the directory that will hold `path` does not exist.

@@ -31,11 +31,13 @@ public enum SnapshotFormat: String, CaseIterable, Sendable {
         return format
     }
 
-    /// A new sink of this format writing `destination` (`-` is stdout, for `ndjson`).
+    /// A new sink of this format writing `destination` (`-` is stdout, for `ndjson`); a link is
+    /// followed and a device is refused by ``AtomicFile/prepareDestination(_:)``.
     public func makeSink(destination: String) throws -> any SnapshotSink {
         if destination == "-" && self != .ndjson {
             throw HostError.usage("--output - (stdout) works with --format ndjson only")
         }
+        let destination = destination == "-" ? "-" : try AtomicFile.prepareDestination(destination)
         switch self {
         case .json: return JSONSnapshotSink(destination: destination)
         case .ndjson: return NDJSONSnapshotSink(destination: destination)

@@ -20,6 +20,8 @@ public struct SnapshotReader {
     public let format: SnapshotFormat
     /// The sync a `.c1z` file is read at; `nil` for its latest finished full sync.
     public let syncID: String?
+    /// Where a `.c1z` file's database is inflated while it is read (unlinked at once).
+    public let scratchDirectory: String
     private let data: Data
 
     private static let sqliteMagic = Data("SQLite format 3\0".utf8)
@@ -28,9 +30,10 @@ public struct SnapshotReader {
 
     /// Opens `path` and detects its format; `syncID` picks a sync of a `.c1z` file and is
     /// a usage error for other formats, which hold one sync.
-    public init(path: String, syncID: String? = nil) throws {
+    public init(path: String, syncID: String? = nil, scratchDirectory: String = NSTemporaryDirectory()) throws {
         self.path = path
         self.syncID = syncID
+        self.scratchDirectory = scratchDirectory
         guard !PostgreSQLURL.matches(path) else {
             throw HostError.usage("\(PostgreSQLURL.displayed(path)) is a database, not a snapshot file (use SnapshotReader.read)")
         }
@@ -55,11 +58,11 @@ public struct SnapshotReader {
 
     /// Reads the snapshot at `path`, whatever its format, or the sync a `postgresql://`
     /// URL names (its latest successful one unless `syncID` or `?sync=` says otherwise).
-    public static func read(_ path: String, syncID: String? = nil) throws -> Snapshot {
+    public static func read(_ path: String, syncID: String? = nil, scratchDirectory: String = NSTemporaryDirectory()) throws -> Snapshot {
         if PostgreSQLURL.matches(path) {
             return try PostgreSQLSnapshotReader(url: PostgreSQLURL(path), syncID: syncID).read()
         }
-        return try SnapshotReader(path: path, syncID: syncID).read()
+        return try SnapshotReader(path: path, syncID: syncID, scratchDirectory: scratchDirectory).read()
     }
 
     /// Reads the whole snapshot.
@@ -68,7 +71,7 @@ public struct SnapshotReader {
         case .sqlite: return try SQLiteSnapshotReader(path: path, size: data.count).read()
         case .json: return try readJSON()
         case .ndjson: return try readNDJSON()
-        case .c1z: return try C1ZSnapshotReader(path: path, data: data, syncID: syncID).read()
+        case .c1z: return try C1ZSnapshotReader(path: path, data: data, syncID: syncID, scratchDirectory: scratchDirectory).read()
         }
     }
 

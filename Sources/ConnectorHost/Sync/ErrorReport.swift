@@ -15,7 +15,8 @@ public enum ErrorReport {
         }
     }
 
-    /// The message for `error`, without secrets.
+    /// The message for `error`, without secrets: `redact` (known secret values), then the
+    /// credentials of any URL in it (``URLRedaction``).
     public static func message(for error: any Error, connector: String? = nil, redact: (String) -> String = { $0 }) -> String {
         let text: String
         switch error {
@@ -25,6 +26,6 @@ public enum ErrorReport {
         case is CancellationError: text = "cancelled"
         default: text = "\(error)"
         }
-        return redact(text)
+        return URLRedaction.redact(redact(text))
     }
 }

@@ -15,12 +15,27 @@ public struct SyncOptions: Sendable {
     /// Default options.
     public init() {}
 
+    /// The bounds of `--timeout` (seconds): beyond an hour a request is not slow but stuck,
+    /// and FoundationNetworking traps on huge or infinite intervals.
+    public static let timeoutRange: ClosedRange<Double> = 0.01...3600
+    /// The bounds of `--max-attempts`.
+    public static let maxAttemptsRange: ClosedRange<Int> = 1...100
+    /// The bounds of `--concurrency` (pages in flight per connector).
+    public static let concurrencyRange: ClosedRange<Int> = 1...64
+
     /// Reads `CONNHOST_TIMEOUT`, `CONNHOST_MAX_ATTEMPTS`, `CONNHOST_CONCURRENCY` and
-    /// `CONNHOST_VERBOSE`, so an isolated worker inherits what its parent was given.
-    public init(environment: [String: String]) {
-        if let value = environment["CONNHOST_TIMEOUT"].flatMap(Double.init), value > 0 { requestTimeout = value }
-        if let value = environment["CONNHOST_MAX_ATTEMPTS"].flatMap(Int.init), value > 0 { maxAttempts = value }
-        if let value = environment["CONNHOST_CONCURRENCY"].flatMap(Int.init), value > 0 { concurrency = value }
+    /// `CONNHOST_VERBOSE`, so an isolated worker inherits what its parent was given; a value
+    /// out of bounds is a usage error naming the variable.
+    public init(environment: [String: String]) throws {
+        if let text = environment["CONNHOST_TIMEOUT"] {
+            requestTimeout = try ParsedArguments.bounded(text, option: "CONNHOST_TIMEOUT", in: Self.timeoutRange, unit: "seconds")
+        }
+        if let text = environment["CONNHOST_MAX_ATTEMPTS"] {
+            maxAttempts = try ParsedArguments.bounded(text, option: "CONNHOST_MAX_ATTEMPTS", in: Self.maxAttemptsRange)
+        }
+        if let text = environment["CONNHOST_CONCURRENCY"] {
+            concurrency = try ParsedArguments.bounded(text, option: "CONNHOST_CONCURRENCY", in: Self.concurrencyRange)
+        }
         verbose = environment["CONNHOST_VERBOSE"] == "1"
     }
 

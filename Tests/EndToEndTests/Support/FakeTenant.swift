@@ -14,10 +14,10 @@ final class FakeTenant {
 
     var url: String { process.url }
 
-    init(_ kind: String, _ arguments: [String], apiKey: String = "key-\(UUID().uuidString.prefix(12))") throws {
+    init(_ kind: String, _ arguments: [String], apiKey: String = "key-\(UUID().uuidString.prefix(12))") async throws {
         self.apiKey = apiKey
         directory = try TemporaryDirectory("tenant")
-        process = try FakeTenantProcess.start(
+        process = try await FakeTenantProcess.start(
             executable: Products.fakeSaaS,
             arguments: [kind, "--api-key", apiKey, "--truth", directory.file("truth.json"), "--max-seconds", "300"] + arguments)
     }
@@ -28,28 +28,19 @@ final class FakeTenant {
     }
 
     /// Server-side counters (`/_fake/stats`).
-    func stats() throws -> [String: Any] {
-        let (status, body) = try get("/_fake/stats")
+    func stats() async throws -> [String: Any] {
+        let (status, body) = try await get("/_fake/stats")
         #expect(status == 200)
         return try jsonObject(body)
     }
 
     /// A GET straight to the fake, with an optional Authorization header.
-    func get(_ path: String, authorization: String? = nil) throws -> (Int, String) {
+    func get(_ path: String, authorization: String? = nil) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: url + path)!)
+        request.timeoutInterval = 30
         if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-        final class Box: @unchecked Sendable { var status = 0; var body = Data(); var error: (any Error)? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            box.body = data ?? Data()
-            box.error = error
-            done.signal()
-        }.resume()
-        _ = done.wait(timeout: .now() + 30)
-        if let error = box.error { throw error }
-        return (box.status, String(decoding: box.body, as: UTF8.self))
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
     deinit { process.stop() }
@@ -70,10 +61,10 @@ struct SyncOutcome {
 
 /// Runs `connhost sync <plugin>` into a JSON snapshot and reads it back.
 func syncJSON(_ plugin: String, _ arguments: [String], environment: [String: String] = [:],
-              into directory: TemporaryDirectory? = nil) throws -> SyncOutcome {
+              into directory: TemporaryDirectory? = nil) async throws -> SyncOutcome {
     let work = try directory ?? TemporaryDirectory("sync")
     let output = work.file("\(plugin)-\(UUID().uuidString.prefix(8)).json")
-    let result = try connhost(["sync", plugin, "--output", output, "--json"] + arguments, environment: environment)
+    let result = try await connhost(["sync", plugin, "--output", output, "--json"] + arguments, environment: environment)
     var snapshot: GroundTruth?
     var summary: [String: Any] = [:]
     if result.status == 0 {

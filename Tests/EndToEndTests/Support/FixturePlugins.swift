@@ -5,14 +5,12 @@ import Testing
 /// test run the way a third party builds a plugin: a separate package, ConnectorKit by path.
 enum FixturePlugins {
     /// The directory holding the built fixture `.so` files, or the build's error output.
-    static let built: Result<String, FixtureBuildError> = {
+    static let built = Task<Result<String, FixtureBuildError>, Never> {
         let package = Products.repository + "/Tests/Fixtures/FixturePlugins"
         let scratch = Products.repository + "/.build-fixtures"
-        let swift = ["/opt/swift/usr/bin/swift", "/usr/bin/swift", "/usr/local/bin/swift"]
-            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/swift"
         do {
-            let result = try run(swift, ["build", "--package-path", package, "--scratch-path", scratch],
-                                 timeout: 900)
+            let result = try await run(Products.swift, ["build", "--package-path", package, "--scratch-path", scratch],
+                                       timeout: 900)
             guard result.status == 0 else {
                 return .failure(FixtureBuildError(output: result.output))
             }
@@ -20,19 +18,19 @@ enum FixturePlugins {
             return .failure(FixtureBuildError(output: "\(error)"))
         }
         return .success(scratch + "/debug")
-    }()
+    }
 
     /// The built `lib<name>Connector.so`, or a test failure explaining the build error.
-    static func path(_ name: String) throws -> String {
-        let directory = try built.get()
+    static func path(_ name: String) async throws -> String {
+        let directory = try await built.value.get()
         return directory + "/lib\(name)Connector.so"
     }
 
     /// A plugins directory holding copies of just the named fixtures.
-    static func directory(with names: [String]) throws -> TemporaryDirectory {
+    static func directory(with names: [String]) async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory("plugins")
         for name in names {
-            try FileManager.default.copyItem(atPath: try path(name), toPath: directory.file("lib\(name)Connector.so"))
+            try FileManager.default.copyItem(atPath: try await path(name), toPath: directory.file("lib\(name)Connector.so"))
         }
         return directory
     }

@@ -21,30 +21,29 @@ enum GeneratedPlugin {
         var library: String
     }
 
-    static let built: Result<Build, GeneratedPluginError> = {
-        let swift = ["/opt/swift/usr/bin/swift", "/usr/bin/swift", "/usr/local/bin/swift"]
-            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/swift"
+    static let built = Task<Result<Build, GeneratedPluginError>, Never> {
+        let swift = Products.swift
         do {
             try? FileManager.default.removeItem(atPath: package)
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-            let generated = try connhost(["new-plugin", "Acme", "--dir", package])
+            let generated = try await connhost(["new-plugin", "Acme", "--dir", package])
             guard generated.status == 0 else { return .failure(GeneratedPluginError(step: "new-plugin", output: generated.output)) }
-            let build = try run(swift, ["build", "--build-tests", "--package-path", package, "--scratch-path", scratch],
+            let build = try await run(swift, ["build", "--build-tests", "--package-path", package, "--scratch-path", scratch],
                                 timeout: 900)
             guard build.status == 0 else { return .failure(GeneratedPluginError(step: "swift build", output: build.output)) }
-            let tests = try run(swift, ["test", "--skip-build", "--package-path", package, "--scratch-path", scratch],
+            let tests = try await run(swift, ["test", "--skip-build", "--package-path", package, "--scratch-path", scratch],
                                 timeout: 300)
             return .success(Build(newPlugin: generated, packageTests: tests,
                                   library: scratch + "/debug/libAcmeConnector.so"))
         } catch {
             return .failure(GeneratedPluginError(step: "running", output: "\(error)"))
         }
-    }()
+    }
 
     /// A plugins directory holding a copy of just the generated plugin.
-    static func directory() throws -> TemporaryDirectory {
+    static func directory() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory("plugins")
-        try FileManager.default.copyItem(atPath: try built.get().library, toPath: directory.file("libAcmeConnector.so"))
+        try FileManager.default.copyItem(atPath: try await built.value.get().library, toPath: directory.file("libAcmeConnector.so"))
         return directory
     }
 }

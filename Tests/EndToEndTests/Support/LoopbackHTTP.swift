@@ -6,7 +6,7 @@ import Glibc
 
 /// One plain HTTP/1.1 GET over a socket, redirects not followed: the test plays the
 /// browser between the fake's `/oauth/authorize` and connhost's loopback listener.
-struct LoopbackHTTP {
+struct LoopbackHTTP: Sendable {
     var status: Int
     var headers: [String: String]
     var body: String
@@ -14,8 +14,13 @@ struct LoopbackHTTP {
     /// The `Location` header, for a redirect.
     var location: String? { headers["location"] }
 
-    /// GETs `url` (an `http://127.0.0.1:PORT/…` URL) with `Connection: close`.
-    static func get(_ url: String, timeout: TimeInterval = 30) throws -> LoopbackHTTP {
+    /// GETs `url` (an `http://127.0.0.1:PORT/…` URL) with `Connection: close`, on a thread
+    /// of its own: the socket calls block.
+    static func get(_ url: String, timeout: TimeInterval = 30) async throws -> LoopbackHTTP {
+        try await onThread { try blockingGet(url, timeout: timeout) }
+    }
+
+    private static func blockingGet(_ url: String, timeout: TimeInterval) throws -> LoopbackHTTP {
         guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
             throw HostError.failed("not a loopback URL with a port: \(url)")
         }

@@ -13,11 +13,11 @@ final class OAuthFixture {
     let usesXDG: Bool
 
     /// Starts the tenant; `tenantArguments` add to the OAuth registration flags.
-    init(_ tenantArguments: [String] = [], xdg: Bool = false) throws {
+    init(_ tenantArguments: [String] = [], xdg: Bool = false) async throws {
         redirectURI = "http://127.0.0.1:\(try LoopbackHTTP.freePort())/callback"
         usesXDG = xdg
         home = try TemporaryDirectory("oauth-home")
-        tenant = try FakeTenant("aha", ["--client-id", clientID, "--client-secret", clientSecret,
+        tenant = try await FakeTenant("aha", ["--client-id", clientID, "--client-secret", clientSecret,
                                         "--redirect-uri", redirectURI] + tenantArguments)
     }
 
@@ -40,16 +40,30 @@ final class OAuthFixture {
     /// The stored token file, parsed.
     func tokens() throws -> [String: Any] { try jsonFile(tokenPath) }
 
+    /// Moves the stored access token's lifetime a minute into the past, as if it had been
+    /// obtained long ago; the file keeps its 0600 mode.
+    func backdateStoredExpiry() throws {
+        var document = try tokens()
+        let format = ISO8601DateFormatter()
+        document["obtained_at"] = format.string(from: Date(timeIntervalSinceNow: -63))
+        document["expires_at"] = format.string(from: Date(timeIntervalSinceNow: -60))
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+        let handle = try #require(FileHandle(forWritingAtPath: tokenPath))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: data)
+        try handle.close()
+    }
+
     /// The fake's OAuth counters (`/_fake/oauth`).
-    func oauthStats() throws -> [String: Int] {
-        let (status, body) = try tenant.get("/_fake/oauth")
+    func oauthStats() async throws -> [String: Int] {
+        let (status, body) = try await tenant.get("/_fake/oauth")
         #expect(status == 200)
         return try jsonObject(body).compactMapValues { $0 as? Int }
     }
 
     /// Calls a `/_fake/…` control endpoint.
-    func control(_ path: String) throws {
-        #expect(try tenant.get(path).0 == 200)
+    func control(_ path: String) async throws {
+        #expect(try await tenant.get(path).0 == 200)
     }
 
     /// The base auth arguments (client id and secret, redirect URI) plus `extra`.
@@ -64,19 +78,19 @@ final class OAuthFixture {
     }
 
     /// Plays the browser: GETs the authorize URL at the fake and returns the redirect it answers.
-    func approve(_ authorizeURL: String) throws -> String {
-        let answer = try LoopbackHTTP.get(authorizeURL)
+    func approve(_ authorizeURL: String) async throws -> String {
+        let answer = try await LoopbackHTTP.get(authorizeURL)
         #expect(answer.status == 302, "\(answer.body)")
         return try #require(answer.location)
     }
 
     /// A whole successful `connhost auth aha`; returns the redirect URL the browser followed.
     @discardableResult
-    func authorize() throws -> String {
+    func authorize() async throws -> String {
         let auth = try startAuth()
-        let location = try approve(try auth.authorizeURL())
-        #expect(try LoopbackHTTP.get(location).status == 200)
-        let result = auth.finish()
+        let location = try await approve(try await auth.authorizeURL())
+        #expect(try await LoopbackHTTP.get(location).status == 200)
+        let result = await auth.finish()
         #expect(result.status == 0, "\(result.stderr)")
         return location
     }

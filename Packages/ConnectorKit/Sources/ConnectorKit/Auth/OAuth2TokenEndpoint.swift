@@ -101,9 +101,8 @@ public struct OAuth2TokenEndpoint: Sendable {
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         request.httpBody = Data(form.map { "\(OAuth2Client.formEncode($0.0))=\(OAuth2Client.formEncode($0.1))" }
             .joined(separator: "&").utf8)
-        let configuration = URLSessionConfiguration.ephemeral
+        let configuration = EphemeralSession.configuration()
         configuration.timeoutIntervalForRequest = timeout
-        configuration.urlCache = nil
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
 

@@ -4,7 +4,10 @@ import Glibc
 #endif
 
 /// The directory of stored OAuth tokens, one `<account>.json` per account, private to
-/// the user: the directory is created with mode 0700, files with 0600.
+/// the user: the directory is created with mode 0700, files with 0600. A directory or
+/// file that is looser, or owned by someone else, is refused (like ssh refuses a readable
+/// private key) with the `chmod` that fixes it, never repaired behind the user's back:
+/// tokens that others could read must be treated as leaked (revoke them, `connhost auth`).
 ///
 /// Files are replaced atomically (a temp file created 0600 from the start, synced, then
 /// renamed), so a crash or a concurrent reader never sees half a file, and a refreshed
@@ -42,6 +45,8 @@ public struct OAuth2TokenStore: Sendable, Equatable {
     public func load(account: String) throws -> OAuth2Tokens? {
         let path = path(for: account)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try requirePrivate(directory, mode: 0o700)
+        try requirePrivate(path, mode: 0o600)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConnectorError.other("cannot read the OAuth tokens in \(path)")
         }
@@ -69,6 +74,7 @@ public struct OAuth2TokenStore: Sendable, Equatable {
         } catch {
             throw ConnectorError.other("cannot create \(directory): \(error.localizedDescription)")
         }
+        try requirePrivate(directory, mode: 0o700)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -106,5 +112,28 @@ public struct OAuth2TokenStore: Sendable, Equatable {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
         if directoryFD >= 0 { fsync(directoryFD); close(directoryFD) }
         return path
+    }
+
+    /// Throws unless `path` is a directory (mode 0700) or regular file (0600) of the current
+    /// user that no one else can read or write; never follows a symbolic link.
+    func requirePrivate(_ path: String, mode: mode_t) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw ConnectorError.other("cannot check \(path): \(String(cString: strerror(errno)))")
+        }
+        let wanted: mode_t = mode == 0o700 ? S_IFDIR : S_IFREG
+        guard info.st_mode & S_IFMT == wanted else {
+            throw ConnectorError.other("\(path) is not a \(wanted == S_IFDIR ? "directory" : "regular file"); "
+                + "OAuth tokens are kept only in a private \(wanted == S_IFDIR ? "directory" : "file") (remove it)")
+        }
+        guard info.st_uid == geteuid() else {
+            throw ConnectorError.other("\(path) belongs to uid \(info.st_uid), not to you (uid \(geteuid())); "
+                + "OAuth tokens must be yours alone: chown \(geteuid()) \(path)")
+        }
+        let actual = info.st_mode & 0o777
+        guard actual & 0o077 == 0 else {
+            throw ConnectorError.other("\(path) has mode \(String(actual, radix: 8)), so others may read the OAuth tokens; "
+                + "run chmod \(String(mode, radix: 8)) \(path) (and revoke the tokens if others could read them)")
+        }
     }
 }

@@ -16,7 +16,7 @@ public final class HTTPClient: Sendable {
     /// The scheme and host every path is joined to, e.g. `https://acme.aha.io`.
     public let baseURL: URL
     private let headers: [String: String]
-    private let limiter: RateLimiter
+    private let limiter: RateLimiter<ContinuousClock>
     private let context: ConnectorContext
     private let session: URLSession
     private let credentialName: String
@@ -51,11 +51,9 @@ public final class HTTPClient: Sendable {
         self.headers = headers
         self.limiter = RateLimiter(rateLimits)
         self.context = context
-        let configuration = URLSessionConfiguration.ephemeral
+        let configuration = EphemeralSession.configuration()
         configuration.timeoutIntervalForRequest = context.requestTimeout
         configuration.timeoutIntervalForResource = context.requestTimeout * 2
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
         configuration.httpMaximumConnectionsPerHost = max(2, context.concurrency)
         self.session = URLSession(configuration: configuration)
     }
@@ -129,6 +127,7 @@ public final class HTTPClient: Sendable {
                     if status == 429 {
                         context.metrics.update { $0.rateLimited += 1 }
                         retryAfter = (response as? HTTPURLResponse).flatMap(Self.retryAfter)
+                        await limiter.serverRefused(retryAfter: retryAfter.map { min($0, context.maxBackoff) })
                     }
                     if attempt >= context.maxAttempts {
                         throw ConnectorError.requestFailed(endpoint: endpoint, status: status,
@@ -171,7 +170,6 @@ public final class HTTPClient: Sendable {
         let delay: TimeInterval
         if let retryAfter {
             delay = min(retryAfter, context.maxBackoff)
-            await limiter.pause(for: delay)
         } else {
             let ceiling = min(context.maxBackoff, context.initialBackoff * pow(2, Double(attempt - 1)))
             delay = Double.random(in: (ceiling / 2)...max(ceiling / 2, ceiling))

@@ -35,7 +35,8 @@ public final class ConnectorContext: Sendable {
                 concurrency: Int = 4, tokenStore: OAuth2TokenStore = .standard(),
                 secrets: [String] = [], log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.userAgent = userAgent
-        self.requestTimeout = requestTimeout
+        // FoundationNetworking traps on an infinite or huge interval; the CLI bounds it too.
+        self.requestTimeout = requestTimeout.isFinite ? min(max(requestTimeout, 0.01), 86_400) : 30
         self.maxAttempts = max(1, maxAttempts)
         self.retryBudget = max(0, retryBudget)
         self.initialBackoff = initialBackoff
@@ -46,7 +47,8 @@ public final class ConnectorContext: Sendable {
         self.log = log
     }
 
-    /// `text` with every secret replaced by `[REDACTED]`.
+    /// `text` with every secret replaced by `[REDACTED]`. URLs are left whole (an authorize
+    /// URL must be printed as it is); error messages also go through ``URLRedaction``.
     public func redact(_ text: String) -> String {
         secrets.withLock { $0 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
     }
