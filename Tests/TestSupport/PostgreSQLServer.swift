@@ -12,22 +12,22 @@ import Glibc
 /// TCP logins need the superuser's password (scram-sha-256); the socket trusts, for the
 /// tests' own `psql`. A watchdog stops the server and removes the directory as soon as
 /// the test process is gone, whether it ended or crashed.
-actor PostgreSQLServer {
-    static let shared = PostgreSQLServer()
+public actor PostgreSQLServer {
+    public static let shared = PostgreSQLServer()
 
     /// What a started server offers.
-    struct Running: Sendable {
-        let port: Int
-        let password: String
-        let root: String
-        let binaries: String
-        var socketDirectory: String { root + "/socket" }
+    public struct Running: Sendable {
+        public let port: Int
+        public let password: String
+        public let root: String
+        public let binaries: String
+        public var socketDirectory: String { root + "/socket" }
     }
 
     private var starting: Task<Running, any Error>?
 
     /// The running server, started by the first caller.
-    func running() async throws -> Running {
+    public func running() async throws -> Running {
         if let starting { return try await starting.value }
         let task = Task { try await Self.start() }
         starting = task
@@ -35,7 +35,7 @@ actor PostgreSQLServer {
     }
 
     /// A fresh database for one test.
-    static func database() async throws -> TestDatabase {
+    public static func database() async throws -> TestDatabase {
         let server = try await shared.running()
         let name = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         let database = TestDatabase(server: server, name: name)
@@ -60,7 +60,7 @@ actor PostgreSQLServer {
         try await tool(root, "/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/initdb", "-D", root + "/data",
                                                    "-U", "postgres", "-E", "UTF8", "--no-sync",
                                                    "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + root + "/password"])
-        let port = try LoopbackHTTP.freePort()
+        let port = try freeLoopbackPort()
         try watch(root: root, binaries: binaries)
         // pg_ctl -w polls until the server accepts connections, for at most -t seconds.
         try await tool(root, "/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/pg_ctl", "-D", root + "/data",
@@ -119,18 +119,18 @@ actor PostgreSQLServer {
 }
 
 /// One test's database on the shared server.
-struct TestDatabase: Sendable {
-    let server: PostgreSQLServer.Running
-    let name: String
+public struct TestDatabase: Sendable {
+    public let server: PostgreSQLServer.Running
+    public let name: String
 
     /// The URL connhost is given, password included.
-    var url: String { "postgresql://postgres:\(server.password)@127.0.0.1:\(server.port)/\(name)" }
+    public var url: String { "postgresql://postgres:\(server.password)@127.0.0.1:\(server.port)/\(name)" }
     /// The same without the password (for `PGPASSWORD`).
-    var urlWithoutPassword: String { "postgresql://postgres@127.0.0.1:\(server.port)/\(name)" }
+    public var urlWithoutPassword: String { "postgresql://postgres@127.0.0.1:\(server.port)/\(name)" }
 
     /// Runs `sql` with psql over the private socket; returns the unaligned output.
     @discardableResult
-    func psql(_ sql: String, database: String? = nil) async throws -> String {
+    public func psql(_ sql: String, database: String? = nil) async throws -> String {
         let result = try await run(server.binaries + "/psql", ["-h", server.socketDirectory, "-p", String(server.port), "-U", "postgres",
                                                             "-d", database ?? name, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
         guard result.status == 0 else { throw HostError.failed("psql: \(result.stderr)") }
@@ -138,7 +138,7 @@ struct TestDatabase: Sendable {
     }
 
     /// The lines of a one-column query.
-    func column(_ sql: String) async throws -> [String] {
+    public func column(_ sql: String) async throws -> [String] {
         try await psql(sql).split(separator: "\n").map(String.init)
     }
 }
