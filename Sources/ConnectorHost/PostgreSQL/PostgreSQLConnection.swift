@@ -88,9 +88,10 @@ final class PostgreSQLConnection {
         guard sent == 1 else { throw failure(lastError) }
     }
 
-    /// Ends the open COPY and waits for the server to finish it.
-    func endCopy() throws {
-        guard PQputCopyEnd(connection, nil) == 1 else { throw failure(lastError) }
+    /// Ends the open COPY and waits for the server to finish it; with `abandoning`, the
+    /// server discards the rows and fails the COPY with that reason instead.
+    func endCopy(abandoning reason: String? = nil) throws {
+        guard PQputCopyEnd(connection, reason) == 1 else { throw failure(lastError) }
         var problem: String?
         while let result = PQgetResult(connection) {
             if PQresultStatus(result) != PGRES_COMMAND_OK { problem = problem ?? String(cString: PQresultErrorMessage(result)) }

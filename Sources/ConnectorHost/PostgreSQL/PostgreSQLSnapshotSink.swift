@@ -124,8 +124,8 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
         buffered = 0
         pending = []
         run = nil
-        // Ending an open COPY first: ROLLBACK is refused while one is in progress.
-        if streaming != nil { _ = try? connection.endCopy() }
+        // An open COPY is abandoned first: ROLLBACK is refused while one is in progress.
+        if streaming != nil { _ = try? connection.endCopy(abandoning: "connhost: sync aborted") }
         streaming = nil
         if (try? connection.execute("ROLLBACK")) != nil, !syncID.isEmpty {
             try? connection.execute("INSERT INTO sync_runs (connector, plugin_version, started_at, finished_at, status) VALUES ($1, $2, now(), now(), 'failed')",
