@@ -63,16 +63,13 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
         // `?connector=acme` records the run under the instance name the user chose.
         self.connector = url.connector ?? connector
         self.pluginVersion = pluginVersion
-        do {
-            try PostgreSQLSchema.migrate(connection)
-            try connection.execute("BEGIN")
-            let id = try connection.rows("INSERT INTO sync_runs (connector, plugin_version, started_at, status) VALUES ($1, $2, now(), 'running') RETURNING sync_id",
-                                         [self.connector, pluginVersion])[0][0]
-            syncID = id ?? ""
-        } catch {
-            abort()
-            throw error
-        }
+        var opened = false
+        defer { if !opened { abort() } }
+        try PostgreSQLSchema.migrate(connection)
+        try connection.execute("BEGIN")
+        syncID = try connection.rows("INSERT INTO sync_runs (connector, plugin_version, started_at, status) VALUES ($1, $2, now(), 'running') RETURNING sync_id",
+                                     [self.connector, pluginVersion])[0][0] ?? ""
+        opened = true
     }
 
     public func write(_ record: SnapshotRecord) throws {
