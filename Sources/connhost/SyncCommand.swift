@@ -9,12 +9,12 @@ enum SyncCommand: Command {
     static let summary = "Sync one or more connectors and write a snapshot each"
     static let usage = """
     connhost sync <instance>... | --all [--<config-field> VALUE]... [--<instance>.<config-field> VALUE]...
-                  [--output PATH|DIR] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+                  [--output PATH|DIR|postgresql://…] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
     An instance is one under "connectors" in host-config.json, or a plugin by its own name.
     """
     static let options = [
         OptionSpec.flag("all", "every instance configured in host-config.json"),
-        OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances"),
+        OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
         OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
@@ -28,8 +28,7 @@ enum SyncCommand: Command {
     struct Job {
         var target: ConnectorTarget
         var config: ConnectorConfiguration
-        var format: SnapshotFormat
-        var output: String
+        var destination: SnapshotDestination
         var context: ConnectorContext
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
@@ -67,9 +66,9 @@ enum SyncCommand: Command {
                                             environment: invocation.environment,
                                             hostConfiguration: catalog.configuration)
                 .resolve(target.plugin.metadata, instance: target.instance, fieldVariables: targets.count == 1)
-            return Job(target: target, config: config, format: destination.0, output: destination.1,
-                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, target.plugin.metadata)),
-                       unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
+            return Job(target: target, config: config, destination: destination,
+                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, target.plugin.metadata) + destination.secrets),
+                       unchanged: destination.unchangedNote)
         }
 
         let started = Date()
@@ -99,18 +98,18 @@ enum SyncCommand: Command {
             case .success(var summary):
                 if job.name != job.plugin.metadata.name { summary.instance = job.name }
                 for warning in summary.warnings { invocation.err("warning: \(job.name): \(warning)") }
-                reports.append(Report(summary: summary, output: job.output, format: job.format.rawValue, error: nil))
+                reports.append(Report(summary: summary, output: job.destination.description, format: job.destination.formatName, error: nil))
                 if !parsed.has("json") {
-                    if job.output == "-" {
+                    if job.destination.description == "-" {
                         FileHandle.standardError.write(Data("\(summary.line)\n".utf8))
                     } else {
-                        invocation.out("\(summary.line) -> \(job.output)")
+                        invocation.out("\(summary.line) -> \(job.destination)")
                     }
                 }
             case .failure(let error):
                 let message = ErrorReport.message(for: error, connector: job.name, redact: job.context.redact) + job.unchanged
                 invocation.err(message)
-                reports.append(Report(summary: nil, output: job.output, format: job.format.rawValue, error: message))
+                reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
                 status = max(status, ErrorReport.status(for: error))
             }
         }
@@ -132,7 +131,7 @@ enum SyncCommand: Command {
                        invocation: Invocation) async -> Result<SyncSummary, any Error> {
         let sink: any SnapshotSink
         do {
-            sink = try job.format.makeSink(destination: job.output)
+            sink = try job.destination.makeSink()
         } catch {
             return .failure(error)
         }
@@ -168,10 +167,24 @@ enum SyncCommand: Command {
         return options
     }
 
-    /// Format and output path per instance. With several instances `--output` must be a directory.
+    /// Where each instance's snapshot goes. With several instances `--output` must be a
+    /// directory or a PostgreSQL URL (one database holds them all, each run under its
+    /// instance's name).
     static func destinations(_ parsed: ParsedArguments, names: [String],
-                             configuration: HostConfiguration) throws -> [(SnapshotFormat, String)] {
+                             configuration: HostConfiguration) throws -> [SnapshotDestination] {
         let explicitFormat = try parsed.values["format"].map(SnapshotFormat.parse)
+        if let output = parsed.values["output"], PostgreSQLURL.matches(output) {
+            guard explicitFormat == nil else { throw HostError.usage("--format applies to files, not to a PostgreSQL --output") }
+            let url = try PostgreSQLURL(output)
+            guard url.syncID == nil else { throw HostError.usage("?sync= picks what show and diff read; sync cannot write into an old sync") }
+            guard url.connector == nil || names.count == 1 else {
+                throw HostError.usage("?connector= names one sync; with several connectors leave it out (each records under its own name)")
+            }
+            return try names.map { name in
+                url.connector != nil ? .postgresql(url)
+                    : .postgresql(try PostgreSQLURL(output + (output.contains("?") ? "&" : "?") + "connector=" + name))
+            }
+        }
         let configured = try configuration.outputFormat.map(SnapshotFormat.parse)
         var directory = configuration.outputDirectory ?? FileManager.default.currentDirectoryPath
         if let output = parsed.values["output"] {
@@ -185,7 +198,7 @@ enum SyncCommand: Command {
             } else if !(exists && isDirectory.boolValue) {
                 let format = explicitFormat ?? SnapshotFormat.inferred(fromPath: output)
                     ?? (output == "-" ? .ndjson : configured ?? .sqlite)
-                return [(format, output)]
+                return [.file(format, path: output)]
             } else {
                 directory = output
             }
@@ -193,7 +206,7 @@ enum SyncCommand: Command {
         let format = explicitFormat ?? configured ?? .sqlite
         let stamp = Timestamp.compact(Date())
         return names.map { name in
-            (format, (directory as NSString).appendingPathComponent("\(name)-\(stamp).\(format.fileExtension)"))
+            .file(format, path: (directory as NSString).appendingPathComponent("\(name)-\(stamp).\(format.fileExtension)"))
         }
     }
 }
