@@ -26,6 +26,18 @@ struct LoopbackHTTP: Sendable {
         }
         let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let request = Array("GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nUser-Agent: connhost-tests\r\nConnection: close\r\n\r\n".utf8)
+        return try parse(blockingExchange(request, host: host, port: port, timeout: timeout), from: url)
+    }
+
+    /// Sends `request` as it is to `host`:`port` and reads until the server closes, on a
+    /// thread of its own: for requests `get` cannot make (HEAD, oversized heads).
+    static func exchange(_ request: [UInt8], host: String = "127.0.0.1", port: Int,
+                         timeout: TimeInterval = 30) async throws -> LoopbackHTTP {
+        try await onThread { try parse(blockingExchange(request, host: host, port: port, timeout: timeout), from: "\(host):\(port)") }
+    }
+
+    private static func blockingExchange(_ request: [UInt8], host: String, port: Int, timeout: TimeInterval) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HostError.failed("socket failed") }
         defer { close(fd) }
@@ -39,7 +51,6 @@ struct LoopbackHTTP: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw HostError.failed("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))") }
-        let request = Array("GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nUser-Agent: connhost-tests\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var response = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -48,6 +59,10 @@ struct LoopbackHTTP: Sendable {
             if n <= 0 { break }
             response += chunk[0..<n]
         }
+        return response
+    }
+
+    private static func parse(_ response: [UInt8], from url: String) throws -> LoopbackHTTP {
         let text = String(decoding: response, as: UTF8.self)
         guard let headEnd = text.range(of: "\r\n\r\n") else { throw HostError.failed("no HTTP response from \(url): \(text)") }
         let lines = text[..<headEnd.lowerBound].components(separatedBy: "\r\n")
