@@ -14,54 +14,33 @@ enum SyncCommand: Command {
         OptionSpec.value("output", "PATH", "snapshot file (default: <plugin>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several plugins"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
-        OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
-        OptionSpec.value("max-attempts", "N", "attempts per request, retries included (default 6)"),
-        OptionSpec.value("concurrency", "N", "pages fetched ahead concurrently per connector (default 4)"),
-        OptionSpec.flag("verbose", "log retries and waits on stderr"),
-        CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help,
-    ]
+    ] + SyncOptions.flags + [CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help]
 
     /// One connector's part of a run, fully resolved before any sync starts.
     struct Job {
-        var plugin: LoadedPlugin
-        var config: ConnectorConfiguration
+        var connector: ConfiguredPlugin
         var format: SnapshotFormat
         var output: String
-        var context: ConnectorContext
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
-        var name: String { plugin.metadata.name }
+        var name: String { connector.name }
     }
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
-        let loose = try ParsedArguments.parse(arguments, options: options, lenient: true)
-        if loose.has("help") && loose.positionals.isEmpty {
-            let catalog = try? CommonOptions.catalog(loose, invocation, reportFailures: false)
-            invocation.out(help(extra: PluginHelp.fields(of: catalog?.result.plugins ?? [])))
+        let resolved = try PluginInvocation(arguments: arguments, options: options, plugins: .several,
+                                            missing: "sync needs a plugin name (see connhost list-plugins)",
+                                            environment: invocation.environment,
+                                            executableDirectory: invocation.executableDirectory)
+        if resolved.wantsHelp {
+            invocation.out(help(extra: PluginHelp.fields(of: resolved.plugins.isEmpty ? resolved.catalog?.result.plugins ?? [] : resolved.plugins)))
             return 0
         }
-        guard !loose.positionals.isEmpty else {
-            throw HostError.usage("sync needs a plugin name (see connhost list-plugins)")
-        }
-        if let repeated = Dictionary(grouping: loose.positionals, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw HostError.usage("plugin '\(repeated)' is named twice")
-        }
-        let catalog = try CommonOptions.catalog(loose, invocation)
-        let plugins = try loose.positionals.map { try catalog.plugin(named: $0) }
-        let pluginOptions = plugins.flatMap { PluginHelp.options(of: $0, scoped: plugins.count > 1) }
-        let parsed = try ParsedArguments.parse(arguments, options: options + pluginOptions)
-        if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: plugins))); return 0 }
-        try PluginHelp.requireScopedSecrets(of: plugins, in: parsed.values)
-
-        let syncOptions = try makeSyncOptions(parsed, invocation)
-        let outputs = try destinations(parsed, plugins: plugins, configuration: catalog.configuration)
-        let jobs = try zip(plugins, outputs).map { plugin, destination in
-            let config = try ConfigResolver(flags: PluginHelp.flags(for: plugin, in: parsed.values),
-                                            environment: invocation.environment,
-                                            hostConfiguration: catalog.configuration).resolve(plugin.metadata)
-            return Job(plugin: plugin, config: config, format: destination.0, output: destination.1,
-                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata)),
-                       unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
+        let parsed = resolved.arguments
+        let syncOptions = try resolved.syncOptions()
+        let outputs = try destinations(parsed, plugins: resolved.plugins, configuration: try resolved.hostConfiguration())
+        let jobs = try zip(resolved.plugins, outputs).map { plugin, destination in
+            Job(connector: try resolved.configure(plugin, options: syncOptions), format: destination.0, output: destination.1,
+                unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
         }
 
         let started = Date()
@@ -99,7 +78,7 @@ enum SyncCommand: Command {
                     }
                 }
             case .failure(let error):
-                let message = ErrorReport.message(for: error, connector: job.name, redact: job.context.redact) + job.unchanged
+                let message = ErrorReport.message(for: error, connector: job.name, redact: job.connector.context.redact) + job.unchanged
                 invocation.err(message)
                 reports.append(Report(summary: nil, output: job.output, format: job.format.rawValue, error: message))
                 status = max(status, ErrorReport.status(for: error))
@@ -132,31 +111,22 @@ enum SyncCommand: Command {
             return await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     continuation.resume(returning: Result {
-                        try IsolatedSync(executable: invocation.executablePath, pluginPath: job.plugin.path,
+                        try IsolatedSync(executable: invocation.executablePath, pluginPath: job.connector.plugin.path,
                                          pluginName: job.name, options: options)
-                            .run(config: job.config, into: sink, pluginVersion: job.plugin.metadata.version)
+                            .run(config: job.connector.config, into: sink, pluginVersion: job.connector.plugin.metadata.version)
                     })
                 }
             }
         }
         do {
-            let session = try job.plugin.connector.makeSession(config: job.config, context: job.context)
+            let session = try job.connector.makeSession()
             let progress = showProgress ? SyncProgress.forTerminal(connector: job.name) : nil
             defer { progress?.finish() }
-            return .success(try await SyncEngine(metadata: job.plugin.metadata, session: session, context: job.context,
-                                                 progress: progress).run(into: sink))
+            return .success(try await SyncEngine(metadata: job.connector.plugin.metadata, session: session,
+                                                 context: job.connector.context, progress: progress).run(into: sink))
         } catch {
             return .failure(error)
         }
-    }
-
-    static func makeSyncOptions(_ parsed: ParsedArguments, _ invocation: Invocation) throws -> SyncOptions {
-        var options = try SyncOptions(environment: invocation.environment)
-        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") { options.requestTimeout = value }
-        if let value = try parsed.bounded("max-attempts", in: SyncOptions.maxAttemptsRange) { options.maxAttempts = value }
-        if let value = try parsed.bounded("concurrency", in: SyncOptions.concurrencyRange) { options.concurrency = value }
-        if parsed.has("verbose") { options.verbose = true }
-        return options
     }
 
     /// Format and output path per plugin. With several plugins `--output` must be a directory.

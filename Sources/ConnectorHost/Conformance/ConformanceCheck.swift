@@ -39,6 +39,12 @@ public struct ConformanceCheck {
         loaded = PluginLoader.load(path: path)
     }
 
+    /// Checks what loading the plugin at `path` gave (``PluginInvocation/pluginFile``).
+    public init(path: String, loaded: Result<LoadedPlugin, PluginLoadFailure>) {
+        self.path = path
+        self.loaded = loaded
+    }
+
     /// Checks a plugin that is already loaded (or linked into the process).
     public init(plugin: LoadedPlugin) {
         path = plugin.path
