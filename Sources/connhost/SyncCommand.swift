@@ -17,58 +17,32 @@ enum SyncCommand: Command {
         OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
-        OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
-        OptionSpec.value("max-attempts", "N", "attempts per request, retries included (default 6)"),
-        OptionSpec.value("concurrency", "N", "pages fetched ahead concurrently per connector (default 4)"),
-        OptionSpec.flag("verbose", "log retries and waits on stderr"),
-        CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help,
-    ]
+    ] + SyncOptions.flags + [CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help]
 
     /// One instance's part of a run, fully resolved before any sync starts.
     struct Job {
-        var target: ConnectorTarget
-        var config: ConnectorConfiguration
+        var connector: ConfiguredPlugin
         var destination: SnapshotDestination
-        var context: ConnectorContext
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
-        var plugin: LoadedPlugin { target.plugin }
-        var name: String { target.name }
+        var name: String { connector.name }
     }
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
-        let loose = try ParsedArguments.parse(arguments, options: options, lenient: true)
-        if loose.has("help") && loose.positionals.isEmpty {
-            let catalog = try? CommonOptions.catalog(loose, invocation, reportFailures: false)
-            invocation.out(help(extra: PluginHelp.fields(of: catalog?.result.plugins ?? [])))
+        let resolved = try PluginInvocation(arguments: arguments, options: options, plugins: .several,
+                                            missing: "sync needs an instance or plugin name, or --all (see connhost connectors, connhost list-plugins)",
+                                            environment: invocation.environment,
+                                            executableDirectory: invocation.executableDirectory)
+        if resolved.wantsHelp {
+            invocation.out(help(extra: PluginHelp.fields(of: resolved.plugins.isEmpty ? resolved.catalog?.result.plugins ?? [] : resolved.plugins)))
             return 0
         }
-        guard !loose.positionals.isEmpty || loose.has("all") else {
-            throw HostError.usage("sync needs an instance or plugin name, or --all (see connhost connectors, connhost list-plugins)")
-        }
-        if loose.has("all") && !loose.positionals.isEmpty {
-            throw HostError.usage("--all syncs every configured instance; name instances or give --all, not both")
-        }
-        if let repeated = Dictionary(grouping: loose.positionals, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw HostError.usage("'\(repeated)' is named twice")
-        }
-        let catalog = try CommonOptions.catalog(loose, invocation)
-        let targets = loose.has("all") ? try catalog.allTargets() : try loose.positionals.map(catalog.target(named:))
-        let pluginOptions = targets.flatMap { PluginHelp.options(of: $0, scoped: targets.count > 1) }
-        let parsed = try ParsedArguments.parse(arguments, options: options + pluginOptions)
-        if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: targets.map(\.plugin)))); return 0 }
-        try PluginHelp.requireScopedSecrets(of: targets, in: parsed.values)
-
-        let syncOptions = try makeSyncOptions(parsed, invocation)
-        let outputs = try destinations(parsed, names: targets.map(\.name), configuration: catalog.configuration)
-        let jobs = try zip(targets, outputs).map { target, destination in
-            let config = try ConfigResolver(flags: PluginHelp.flags(for: target, in: parsed.values),
-                                            environment: invocation.environment,
-                                            hostConfiguration: catalog.configuration)
-                .resolve(target.plugin.metadata, instance: target.instance, fieldVariables: targets.count == 1)
-            return Job(target: target, config: config, destination: destination,
-                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, target.plugin.metadata) + destination.secrets),
-                       unchanged: destination.unchangedNote)
+        let parsed = resolved.arguments
+        let syncOptions = try resolved.syncOptions()
+        let outputs = try destinations(parsed, names: resolved.targets.map(\.name), configuration: try resolved.hostConfiguration())
+        let jobs = try zip(resolved.targets, outputs).map { target, destination in
+            Job(connector: try resolved.configure(target, options: syncOptions, moreSecrets: destination.secrets),
+                destination: destination, unchanged: destination.unchangedNote)
         }
 
         let started = Date()
@@ -96,7 +70,7 @@ enum SyncCommand: Command {
         for (job, result) in zip(jobs, results) {
             switch result {
             case .success(var summary):
-                if job.name != job.plugin.metadata.name { summary.instance = job.name }
+                if job.name != job.connector.plugin.metadata.name { summary.instance = job.name }
                 for warning in summary.warnings { invocation.err("warning: \(job.name): \(warning)") }
                 reports.append(Report(summary: summary, output: job.destination.description, format: job.destination.formatName, error: nil))
                 if !parsed.has("json") {
@@ -107,7 +81,7 @@ enum SyncCommand: Command {
                     }
                 }
             case .failure(let error):
-                let message = ErrorReport.message(for: error, connector: job.name, redact: job.context.redact) + job.unchanged
+                let message = ErrorReport.message(for: error, connector: job.name, redact: job.connector.context.redact) + job.unchanged
                 invocation.err(message)
                 reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
                 status = max(status, ErrorReport.status(for: error))
@@ -140,31 +114,22 @@ enum SyncCommand: Command {
             return await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     continuation.resume(returning: Result {
-                        try IsolatedSync(executable: invocation.executablePath, pluginPath: job.plugin.path,
+                        try IsolatedSync(executable: invocation.executablePath, pluginPath: job.connector.plugin.path,
                                          pluginName: job.name, options: options)
-                            .run(config: job.config, into: sink, pluginVersion: job.plugin.metadata.version)
+                            .run(config: job.connector.config, into: sink, pluginVersion: job.connector.plugin.metadata.version)
                     })
                 }
             }
         }
         do {
-            let session = try job.plugin.connector.makeSession(config: job.config, context: job.context)
+            let session = try job.connector.makeSession()
             let progress = showProgress ? SyncProgress.forTerminal(connector: job.name) : nil
             defer { progress?.finish() }
-            return .success(try await SyncEngine(metadata: job.plugin.metadata, session: session, context: job.context,
-                                                 progress: progress).run(into: sink))
+            return .success(try await SyncEngine(metadata: job.connector.plugin.metadata, session: session,
+                                                 context: job.connector.context, progress: progress).run(into: sink))
         } catch {
             return .failure(error)
         }
-    }
-
-    static func makeSyncOptions(_ parsed: ParsedArguments, _ invocation: Invocation) throws -> SyncOptions {
-        var options = try SyncOptions(environment: invocation.environment)
-        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") { options.requestTimeout = value }
-        if let value = try parsed.bounded("max-attempts", in: SyncOptions.maxAttemptsRange) { options.maxAttempts = value }
-        if let value = try parsed.bounded("concurrency", in: SyncOptions.concurrencyRange) { options.concurrency = value }
-        if parsed.has("verbose") { options.verbose = true }
-        return options
     }
 
     /// Where each instance's snapshot goes. With several instances `--output` must be a

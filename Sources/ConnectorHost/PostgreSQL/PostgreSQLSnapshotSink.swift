@@ -78,7 +78,7 @@ public final class PostgreSQLSnapshotSink: SnapshotSink {
             try append(.resourceTypes, [type.id, type.displayName, Self.jsonArray(type.traits.map(\.rawValue))])
         case .resource(let resource):
             try append(.resources, [resource.type, resource.id, resource.displayName, resource.parent?.type, resource.parent?.id,
-                                SQLiteSnapshotSink.jsonObject(resource.profile)])
+                                RecordEncoder.jsonObject(resource.profile)])
         case .entitlement(let entitlement):
             try append(.entitlements, [entitlement.id, entitlement.resource.type, entitlement.resource.id, entitlement.slug,
                                    entitlement.displayName, entitlement.purpose.rawValue])
