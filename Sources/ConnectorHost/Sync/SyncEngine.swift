@@ -34,6 +34,7 @@ public struct SyncEngine {
             let counts = context.metrics.counts
             summary.requests = counts.requests
             summary.retries = counts.retries
+            summary.rateLimited = counts.rateLimited
             try sink.commit(summary)
             return summary
         } catch {

@@ -22,6 +22,8 @@ public struct SyncSummary: Codable, Hashable, Sendable {
     public var requests = 0
     /// Of those, retries.
     public var retries = 0
+    /// Answers that were 429 (rate limited).
+    public var rateLimited = 0
     /// Problems that did not stop the sync (e.g. grants to principals never listed).
     public var warnings: [String] = []
 
@@ -35,7 +37,7 @@ public struct SyncSummary: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case connector, instance, pluginVersion = "plugin_version", startedAt = "started_at", endedAt = "ended_at"
-        case resources, entitlements, grants, requests, retries, warnings
+        case resources, entitlements, grants, requests, retries, rateLimited = "rate_limited", warnings
     }
 
     /// Wall time in seconds.
