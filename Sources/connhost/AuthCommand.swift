@@ -27,31 +27,27 @@ enum AuthCommand: Command {
     """
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
-        let loose = try ParsedArguments.parse(arguments, options: options, lenient: true)
-        guard let pluginName = loose.positionals.first else {
-            if loose.has("help") { invocation.out(help(extra: details)); return 0 }
-            throw HostError.usage("auth needs a plugin name, e.g. connhost auth aha (see connhost list-plugins)")
-        }
-        guard loose.positionals.count == 1 else { throw HostError.usage("unexpected argument '\(loose.positionals[1])'") }
-        let catalog = try CommonOptions.catalog(loose, invocation)
-        let plugin = try catalog.plugin(named: pluginName)
-        let parsed = try ParsedArguments.parse(arguments, options: options + PluginHelp.options(of: plugin))
-        if parsed.has("help") { invocation.out(help(extra: details + PluginHelp.fields(of: [plugin]))); return 0 }
+        let resolved = try PluginInvocation(arguments: arguments, options: options, plugins: .one,
+                                            missing: "auth needs a plugin name, e.g. connhost auth aha (see connhost list-plugins)",
+                                            environment: invocation.environment,
+                                            executableDirectory: invocation.executableDirectory)
+        guard let plugin = resolved.plugins.first else { invocation.out(help(extra: details)); return 0 }
+        let pluginName = plugin.metadata.name
+        if resolved.wantsHelp { invocation.out(help(extra: details + PluginHelp.fields(of: [plugin]))); return 0 }
         guard let authorizing = plugin.connector as? any OAuthAuthorizing else {
             throw HostError.usage("\(pluginName) does not offer OAuth authorization; give its API key instead "
                                   + "(see connhost sync \(pluginName) --help)")
         }
+        // Here --timeout is the wait for the user, not a request's: up to a day, long enough to
+        // find the password, short of a process that never ends. Request options come from
+        // the environment only.
         var timeout: TimeInterval = 300
-        // Up to a day: long enough to find the password, short of a process that never ends.
-        if let value = try parsed.bounded("timeout", in: 1...86_400, unit: "seconds") { timeout = value }
-
-        let config = try ConfigResolver(flags: parsed.values, environment: invocation.environment,
-                                        hostConfiguration: catalog.configuration).resolve(plugin.metadata)
-        let context = try SyncOptions(environment: invocation.environment)
-            .makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata))
+        if let value = try resolved.arguments.bounded("timeout", in: 1...86_400, unit: "seconds") { timeout = value }
+        let connector = try resolved.configure(plugin, options: try SyncOptions(environment: invocation.environment))
+        let context = connector.context
         do {
-            let flow = OAuthFlow(client: try authorizing.oauthClient(config: config), context: context, timeout: timeout,
-                                 listen: !parsed.has("no-listen"),
+            let flow = OAuthFlow(client: try authorizing.oauthClient(config: connector.config), context: context, timeout: timeout,
+                                 listen: !resolved.arguments.has("no-listen"),
                                  output: { invocation.out(context.redact($0)) },
                                  note: { invocation.err(context.redact($0)) })
             let outcome = try await flow.run()

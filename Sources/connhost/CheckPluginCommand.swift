@@ -14,41 +14,28 @@ enum CheckPluginCommand: Command {
     static let options = [
         OptionSpec.flag("self-test", "use the plugin's own canned data even when a configuration is given"),
         OptionSpec.value("max-pages", "N", "pages a listing may have before its token counts as endless (default \(ConformanceCheck.defaultMaxPages))"),
-        OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
-        CommonOptions.json, CommonOptions.config, CommonOptions.help,
+        SyncOptions.timeoutFlag, CommonOptions.json, CommonOptions.config, CommonOptions.help,
     ]
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
-        let loose = try ParsedArguments.parse(arguments, options: options, lenient: true)
-        guard let path = loose.positionals.first else {
-            if loose.has("help") { invocation.out(help(extra: rulesHelp)); return 0 }
-            throw HostError.usage("check-plugin needs the path of a plugin, e.g. connhost check-plugin .build/release/libAcmeConnector.so")
-        }
-        guard loose.positionals.count == 1 else {
-            throw HostError.usage("unexpected argument '\(loose.positionals[1])'")
-        }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw HostError.usage("\(path) does not exist")
-        }
-        var check = ConformanceCheck(path: path)
-        // Without a loaded plugin its flags are unknown: keep them, the report says why it failed.
-        let parsed = try check.plugin.map {
-            try ParsedArguments.parse(arguments, options: options + PluginHelp.options(of: $0))
-        } ?? loose
-        if parsed.has("help") {
-            invocation.out(help(extra: PluginHelp.fields(of: check.plugin.map { [$0] } ?? []) + rulesHelp))
+        let resolved = try PluginInvocation(
+            arguments: arguments, options: options,
+            pluginFile: "check-plugin needs the path of a plugin, e.g. connhost check-plugin .build/release/libAcmeConnector.so",
+            environment: invocation.environment)
+        guard let file = resolved.pluginFile else { invocation.out(help(extra: rulesHelp)); return 0 }
+        var check = ConformanceCheck(path: file.path, loaded: file.loaded)
+        let parsed = resolved.arguments
+        if resolved.wantsHelp {
+            invocation.out(help(extra: PluginHelp.fields(of: resolved.plugins) + rulesHelp))
             return 0
         }
         if let value = try parsed.bounded("max-pages", in: 1...100_000) { check.maxPages = value }
-        check.options = try SyncOptions(environment: invocation.environment)
+        check.options = try resolved.syncOptions()
         // A conformance run should fail fast, not ride out a flaky service.
         check.options.maxAttempts = min(check.options.maxAttempts, 3)
-        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") {
-            check.options.requestTimeout = value
-        }
         check.reservedFlags = Set((SyncCommand.options + ValidateCommand.options + AuthCommand.options + options).map(\.name))
 
-        let report = try await check.run(try source(check, parsed, invocation))
+        let report = try await check.run(try source(check, resolved))
         if parsed.has("json") {
             try invocation.outJSON(report)
         } else {
@@ -59,24 +46,16 @@ enum CheckPluginCommand: Command {
 
     /// Live when any config value is given (flag, environment, host-config.json), or when
     /// the plugin has no self-test data; its own canned data otherwise, or with `--self-test`.
-    static func source(_ check: ConformanceCheck, _ parsed: ParsedArguments,
-                       _ invocation: Invocation) throws -> ConformanceCheck.DataSource {
+    static func source(_ check: ConformanceCheck, _ resolved: PluginInvocation) throws -> ConformanceCheck.DataSource {
         guard let plugin = check.plugin else { return .selfTest }
-        let metadata = plugin.metadata
-        if parsed.has("self-test") {
+        if resolved.arguments.has("self-test") {
             guard check.offersSelfTest else {
-                throw HostError.usage("\(metadata.name) offers no self-test data (SelfTestingConnector); give its configuration instead")
+                throw HostError.usage("\(plugin.metadata.name) offers no self-test data (SelfTestingConnector); give its configuration instead")
             }
             return .selfTest
         }
-        let hostConfiguration = try HostConfiguration.locate(flag: parsed.values["config"], environment: invocation.environment)
-        let fromFile = hostConfiguration.connectors[metadata.name] ?? [:]
-        let given = metadata.configFields.contains {
-            parsed.values[$0.name] != nil || invocation.environment[$0.env]?.isEmpty == false || fromFile[$0.name] != nil
-        }
-        if !given && check.offersSelfTest { return .selfTest }
-        return .live(try ConfigResolver(flags: parsed.values, environment: invocation.environment,
-                                        hostConfiguration: hostConfiguration).resolve(metadata))
+        if try !resolved.givesConfiguration(for: plugin) && check.offersSelfTest { return .selfTest }
+        return .live(try resolved.configuration(for: plugin))
     }
 
     /// One `PASS|FAIL|SKIP  rule  detail` line per rule, then a verdict.

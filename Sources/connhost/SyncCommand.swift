@@ -2,66 +2,47 @@ import ConnectorHost
 import ConnectorKit
 import Foundation
 
-/// `connhost sync <plugin>...`: run one or more connectors concurrently, each into its own snapshot.
+/// `connhost sync <instance>... | --all`: run one or more connector instances concurrently,
+/// each into its own snapshot.
 enum SyncCommand: Command {
     static let name = "sync"
     static let summary = "Sync one or more connectors and write a snapshot each"
     static let usage = """
-    connhost sync <plugin>... [--<config-field> VALUE]... [--<plugin>.<config-field> VALUE]...
-                  [--output PATH|DIR] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+    connhost sync <instance>... | --all [--<config-field> VALUE]... [--<instance>.<config-field> VALUE]...
+                  [--output PATH|DIR|postgresql://…] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+    An instance is one under "connectors" in host-config.json, or a plugin by its own name.
     """
     static let options = [
-        OptionSpec.value("output", "PATH", "snapshot file (default: <plugin>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several plugins"),
+        OptionSpec.flag("all", "every instance configured in host-config.json"),
+        OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
-        OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
-        OptionSpec.value("max-attempts", "N", "attempts per request, retries included (default 6)"),
-        OptionSpec.value("concurrency", "N", "pages fetched ahead concurrently per connector (default 4)"),
-        OptionSpec.flag("verbose", "log retries and waits on stderr"),
-        CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help,
-    ]
+    ] + SyncOptions.flags + [CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help]
 
-    /// One connector's part of a run, fully resolved before any sync starts.
+    /// One instance's part of a run, fully resolved before any sync starts.
     struct Job {
-        var plugin: LoadedPlugin
-        var config: ConnectorConfiguration
-        var format: SnapshotFormat
-        var output: String
-        var context: ConnectorContext
+        var connector: ConfiguredPlugin
+        var destination: SnapshotDestination
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
-        var name: String { plugin.metadata.name }
+        var name: String { connector.name }
     }
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
-        let loose = try ParsedArguments.parse(arguments, options: options, lenient: true)
-        if loose.has("help") && loose.positionals.isEmpty {
-            let catalog = try? CommonOptions.catalog(loose, invocation, reportFailures: false)
-            invocation.out(help(extra: PluginHelp.fields(of: catalog?.result.plugins ?? [])))
+        let resolved = try PluginInvocation(arguments: arguments, options: options, plugins: .several,
+                                            missing: "sync needs an instance or plugin name, or --all (see connhost connectors, connhost list-plugins)",
+                                            environment: invocation.environment,
+                                            executableDirectory: invocation.executableDirectory)
+        if resolved.wantsHelp {
+            invocation.out(help(extra: PluginHelp.fields(of: resolved.plugins.isEmpty ? resolved.catalog?.result.plugins ?? [] : resolved.plugins)))
             return 0
         }
-        guard !loose.positionals.isEmpty else {
-            throw HostError.usage("sync needs a plugin name (see connhost list-plugins)")
-        }
-        if let repeated = Dictionary(grouping: loose.positionals, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw HostError.usage("plugin '\(repeated)' is named twice")
-        }
-        let catalog = try CommonOptions.catalog(loose, invocation)
-        let plugins = try loose.positionals.map { try catalog.plugin(named: $0) }
-        let pluginOptions = plugins.flatMap { PluginHelp.options(of: $0, scoped: plugins.count > 1) }
-        let parsed = try ParsedArguments.parse(arguments, options: options + pluginOptions)
-        if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: plugins))); return 0 }
-        try PluginHelp.requireScopedSecrets(of: plugins, in: parsed.values)
-
-        let syncOptions = try makeSyncOptions(parsed, invocation)
-        let outputs = try destinations(parsed, plugins: plugins, configuration: catalog.configuration)
-        let jobs = try zip(plugins, outputs).map { plugin, destination in
-            let config = try ConfigResolver(flags: PluginHelp.flags(for: plugin, in: parsed.values),
-                                            environment: invocation.environment,
-                                            hostConfiguration: catalog.configuration).resolve(plugin.metadata)
-            return Job(plugin: plugin, config: config, format: destination.0, output: destination.1,
-                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata)),
-                       unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
+        let parsed = resolved.arguments
+        let syncOptions = try resolved.syncOptions()
+        let outputs = try destinations(parsed, names: resolved.targets.map(\.name), configuration: try resolved.hostConfiguration())
+        let jobs = try zip(resolved.targets, outputs).map { target, destination in
+            Job(connector: try resolved.configure(target, options: syncOptions, moreSecrets: destination.secrets),
+                destination: destination, unchanged: destination.unchangedNote)
         }
 
         let started = Date()
@@ -88,20 +69,21 @@ enum SyncCommand: Command {
         var reports: [Report] = []
         for (job, result) in zip(jobs, results) {
             switch result {
-            case .success(let summary):
+            case .success(var summary):
+                if job.name != job.connector.plugin.metadata.name { summary.instance = job.name }
                 for warning in summary.warnings { invocation.err("warning: \(job.name): \(warning)") }
-                reports.append(Report(summary: summary, output: job.output, format: job.format.rawValue, error: nil))
+                reports.append(Report(summary: summary, output: job.destination.description, format: job.destination.formatName, error: nil))
                 if !parsed.has("json") {
-                    if job.output == "-" {
+                    if job.destination.description == "-" {
                         FileHandle.standardError.write(Data("\(summary.line)\n".utf8))
                     } else {
-                        invocation.out("\(summary.line) -> \(job.output)")
+                        invocation.out("\(summary.line) -> \(job.destination)")
                     }
                 }
             case .failure(let error):
-                let message = ErrorReport.message(for: error, connector: job.name, redact: job.context.redact) + job.unchanged
+                let message = ErrorReport.message(for: error, connector: job.name, redact: job.connector.context.redact) + job.unchanged
                 invocation.err(message)
-                reports.append(Report(summary: nil, output: job.output, format: job.format.rawValue, error: message))
+                reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
                 status = max(status, ErrorReport.status(for: error))
             }
         }
@@ -123,7 +105,7 @@ enum SyncCommand: Command {
                        invocation: Invocation) async -> Result<SyncSummary, any Error> {
         let sink: any SnapshotSink
         do {
-            sink = try job.format.makeSink(destination: job.output)
+            sink = try job.destination.makeSink()
         } catch {
             return .failure(error)
         }
@@ -132,59 +114,64 @@ enum SyncCommand: Command {
             return await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     continuation.resume(returning: Result {
-                        try IsolatedSync(executable: invocation.executablePath, pluginPath: job.plugin.path,
+                        try IsolatedSync(executable: invocation.executablePath, pluginPath: job.connector.plugin.path,
                                          pluginName: job.name, options: options)
-                            .run(config: job.config, into: sink, pluginVersion: job.plugin.metadata.version)
+                            .run(config: job.connector.config, into: sink, pluginVersion: job.connector.plugin.metadata.version)
                     })
                 }
             }
         }
         do {
-            let session = try job.plugin.connector.makeSession(config: job.config, context: job.context)
+            let session = try job.connector.makeSession()
             let progress = showProgress ? SyncProgress.forTerminal(connector: job.name) : nil
             defer { progress?.finish() }
-            return .success(try await SyncEngine(metadata: job.plugin.metadata, session: session, context: job.context,
-                                                 progress: progress).run(into: sink))
+            return .success(try await SyncEngine(metadata: job.connector.plugin.metadata, session: session,
+                                                 context: job.connector.context, progress: progress).run(into: sink))
         } catch {
             return .failure(error)
         }
     }
 
-    static func makeSyncOptions(_ parsed: ParsedArguments, _ invocation: Invocation) throws -> SyncOptions {
-        var options = try SyncOptions(environment: invocation.environment)
-        if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") { options.requestTimeout = value }
-        if let value = try parsed.bounded("max-attempts", in: SyncOptions.maxAttemptsRange) { options.maxAttempts = value }
-        if let value = try parsed.bounded("concurrency", in: SyncOptions.concurrencyRange) { options.concurrency = value }
-        if parsed.has("verbose") { options.verbose = true }
-        return options
-    }
-
-    /// Format and output path per plugin. With several plugins `--output` must be a directory.
-    static func destinations(_ parsed: ParsedArguments, plugins: [LoadedPlugin],
-                             configuration: HostConfiguration) throws -> [(SnapshotFormat, String)] {
+    /// Where each instance's snapshot goes. With several instances `--output` must be a
+    /// directory or a PostgreSQL URL (one database holds them all, each run under its
+    /// instance's name).
+    static func destinations(_ parsed: ParsedArguments, names: [String],
+                             configuration: HostConfiguration) throws -> [SnapshotDestination] {
         let explicitFormat = try parsed.values["format"].map(SnapshotFormat.parse)
+        if let output = parsed.values["output"], PostgreSQLURL.matches(output) {
+            guard explicitFormat == nil else { throw HostError.usage("--format applies to files, not to a PostgreSQL --output") }
+            let url = try PostgreSQLURL(output)
+            guard url.syncID == nil else { throw HostError.usage("?sync= picks what show and diff read; sync cannot write into an old sync") }
+            guard url.connector == nil || names.count == 1 else {
+                throw HostError.usage("?connector= names one sync; with several connectors leave it out (each records under its own name)")
+            }
+            return try names.map { name in
+                url.connector != nil ? .postgresql(url)
+                    : .postgresql(try PostgreSQLURL(output + (output.contains("?") ? "&" : "?") + "connector=" + name))
+            }
+        }
         let configured = try configuration.outputFormat.map(SnapshotFormat.parse)
         var directory = configuration.outputDirectory ?? FileManager.default.currentDirectoryPath
         if let output = parsed.values["output"] {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
-            if plugins.count > 1 {
+            if names.count > 1 {
                 guard output != "-", exists, isDirectory.boolValue else {
-                    throw HostError.usage("with several plugins, --output must be an existing directory")
+                    throw HostError.usage("with several connectors, --output must be an existing directory")
                 }
                 directory = output
             } else if !(exists && isDirectory.boolValue) {
                 let format = explicitFormat ?? SnapshotFormat.inferred(fromPath: output)
                     ?? (output == "-" ? .ndjson : configured ?? .sqlite)
-                return [(format, output)]
+                return [.file(format, path: output)]
             } else {
                 directory = output
             }
         }
         let format = explicitFormat ?? configured ?? .sqlite
         let stamp = Timestamp.compact(Date())
-        return plugins.map { plugin in
-            (format, (directory as NSString).appendingPathComponent("\(plugin.metadata.name)-\(stamp).\(format.fileExtension)"))
+        return names.map { name in
+            .file(format, path: (directory as NSString).appendingPathComponent("\(name)-\(stamp).\(format.fileExtension)"))
         }
     }
 }

@@ -1,5 +1,4 @@
 import ConnectorKit
-import CSQLite
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -30,8 +29,15 @@ struct C1ZSnapshotReader {
         guard data.starts(with: C1ZSchema.magic) else {
             throw HostError.failed("\(path) is not a c1z v1 file (no C1ZF header)")
         }
-        let database = try inflate()
-        let tables = Set(try database.rows("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) })
+        do {
+            return try read(inflate())
+        } catch let error as SQLiteError {
+            throw error.hostError
+        }
+    }
+
+    private func read(_ database: SQLiteDatabase) throws -> Snapshot {
+        let tables = try database.tables()
         for table in ["v1_resource_types", "v1_resources", "v1_entitlements", "v1_grants", "v1_sync_runs"] where !tables.contains(table) {
             throw HostError.failed("\(path) is a c1z file, but its database has no table '\(table)' (damaged, or not written by Baton?)")
         }
@@ -71,7 +77,7 @@ struct C1ZSnapshotReader {
     // MARK: - Steps
 
     /// Inflates the frame into a temp file and opens it read-only.
-    private func inflate() throws -> C1ZDatabase {
+    private func inflate() throws -> SQLiteDatabase {
         let temporary = (scratchDirectory as NSString)
             .appendingPathComponent("connhost-c1z-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite")
         let descriptor = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -102,13 +108,13 @@ struct C1ZSnapshotReader {
         } catch let failure as Zstd.Failure {
             throw HostError.failed("\(path): \(failure)")
         }
-        let database = try C1ZDatabase(path: temporary, flags: SQLITE_OPEN_READONLY, label: "\(path): SQLite")
+        let database = try SQLiteDatabase(path: temporary, mode: .readOnly, name: path)
         _ = try database.rows("SELECT count(*) FROM sqlite_master") { $0.integer(0) }
         return database
     }
 
     /// The sync to read and when it started.
-    private func chooseSync(_ database: C1ZDatabase) throws -> (String, String?) {
+    private func chooseSync(_ database: SQLiteDatabase) throws -> (String, String?) {
         let columns = try database.columns(of: "v1_sync_runs")
         // Files from before sync types existed hold only full syncs.
         let type = columns.contains("sync_type") ? "sync_type" : "'full'"
@@ -140,7 +146,7 @@ struct C1ZSnapshotReader {
 
     /// The connector connhost noted in the sync's session rows; Baton's own files do not
     /// name their connector.
-    private func connector(_ database: C1ZDatabase, tables: Set<String>, sync: String) throws -> String {
+    private func connector(_ database: SQLiteDatabase, tables: Set<String>, sync: String) throws -> String {
         guard tables.contains("v1_connector_sessions") else { return Self.unknownConnector }
         let values = try database.rows("SELECT value FROM v1_connector_sessions WHERE sync_id = ?1 AND key = ?2",
                                        [sync, C1ZSchema.connectorKey]) { String(decoding: $0.blob(0), as: UTF8.self) }
@@ -151,7 +157,7 @@ struct C1ZSnapshotReader {
     static let unknownConnector = "unknown"
 
     /// Decodes the `data` blob of a row whose columns are `id, external_id, data`.
-    private func decode<T>(_ what: String, _ row: C1ZDatabase.Statement, _ body: ([UInt8]) throws -> T) throws -> T {
+    private func decode<T>(_ what: String, _ row: SQLiteStatement, _ body: ([UInt8]) throws -> T) throws -> T {
         do {
             return try body(row.blob(2))
         } catch let failure as ProtobufReader.Failure {

@@ -1,5 +1,4 @@
 import ConnectorKit
-import CSQLite
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -19,8 +18,8 @@ import Glibc
 public final class C1ZSnapshotSink: SnapshotSink {
     private let destination: String
     private let databasePath: String
-    private var database: C1ZDatabase?
-    private var statements: [String: C1ZDatabase.Statement] = [:]
+    private var database: SQLiteDatabase?
+    private var statements: [String: SQLiteStatement] = [:]
     private let encoder = C1ZRecordEncoder()
     private var syncID = ""
 
@@ -45,13 +44,12 @@ public final class C1ZSnapshotSink: SnapshotSink {
         try AtomicFile.requireDirectory(of: databasePath)
         TemporaryFiles.register(databasePath)
         do {
-            let database = try C1ZDatabase(path: databasePath, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,
-                                           label: "SQLite")
+            let database = try SQLiteDatabase(path: databasePath, mode: .create, name: destination)
             self.database = database
             // The file is compressed and thrown away after commit: it needs no journal.
-            try database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            try database.disableJournal()
             try database.execute(C1ZSchema.tables)
-            try database.execute("BEGIN")
+            try database.begin()
             let started = Date()
             syncID = KSUID(date: started).description
             // ended_at stays NULL until commit: a file cut off before then has no finished sync.
@@ -59,9 +57,7 @@ public final class C1ZSnapshotSink: SnapshotSink {
                 INSERT INTO v1_sync_runs (sync_id, started_at, ended_at, sync_token, sync_type, supports_diff, grants_backfilled)
                 VALUES (?1, ?2, NULL, '', 'full', 1, 1)
                 """)
-            run.bind(1, syncID)
-            run.bind(2, BatonTime.text(started))
-            try run.run()
+            try run.run([syncID, BatonTime.text(started)])
             let session = try database.prepare("INSERT INTO v1_connector_sessions (sync_id, key, value) VALUES (?1, ?2, ?3)")
             for (key, value) in [(C1ZSchema.connectorKey, connector), (C1ZSchema.pluginVersionKey, pluginVersion)] {
                 session.bind(1, syncID)
@@ -120,7 +116,7 @@ public final class C1ZSnapshotSink: SnapshotSink {
     public func commit(_ summary: SyncSummary) throws {
         let file: AtomicFile
         do {
-            guard let database else { throw HostError.failed("SQLite: the snapshot is not open") }
+            guard let database else { throw HostError.failed("\(destination): the snapshot is not open") }
             // Records whose type or entitlement never came: a resource without trait
             // annotations, a grant whose entitlement resource is read from its id.
             for (_, resources) in pendingResources.sorted(by: { $0.key < $1.key }) {
@@ -135,14 +131,9 @@ public final class C1ZSnapshotSink: SnapshotSink {
             pendingResources = [:]
             pendingGrants = [:]
             try database.execute(C1ZSchema.indexes)
-            do {
-                let finish = try database.prepare("UPDATE v1_sync_runs SET started_at = ?1, ended_at = ?2 WHERE sync_id = ?3")
-                finish.bind(1, BatonTime.text(summary.startedAt))
-                finish.bind(2, BatonTime.text(max(summary.endedAt, summary.startedAt)))
-                finish.bind(3, syncID)
-                try finish.run()
-            }
-            try database.execute("COMMIT")
+            try database.prepare("UPDATE v1_sync_runs SET started_at = ?1, ended_at = ?2 WHERE sync_id = ?3")
+                .run([BatonTime.text(summary.startedAt), BatonTime.text(max(summary.endedAt, summary.startedAt)), syncID])
+            try database.commit()
             closeDatabase()
             file = try AtomicFile(destination: destination)
         } catch {
@@ -192,8 +183,8 @@ public final class C1ZSnapshotSink: SnapshotSink {
 
     /// Binds `columns`, then `data`, `sync_id` and `discovered_at`, and inserts.
     private func insert(_ name: String, _ columns: [String?], blob: [UInt8]) throws {
-        guard let statement = statements[name] else { throw HostError.failed("SQLite: the snapshot is not open") }
-        for (index, value) in columns.enumerated() { statement.bind(Int32(index + 1), value) }
+        guard let statement = statements[name] else { throw HostError.failed("\(destination): the snapshot is not open") }
+        statement.bind(columns)
         let next = Int32(columns.count + 1)
         statement.bind(next, blob: blob)
         statement.bind(next + 1, syncID)
@@ -214,6 +205,7 @@ public final class C1ZSnapshotSink: SnapshotSink {
 
     private func closeDatabase() {
         statements = [:]   // finalized before the connection closes
+        database?.close()
         database = nil
     }
 

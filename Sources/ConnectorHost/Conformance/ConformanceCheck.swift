@@ -39,6 +39,12 @@ public struct ConformanceCheck {
         loaded = PluginLoader.load(path: path)
     }
 
+    /// Checks what loading the plugin at `path` gave (``PluginInvocation/pluginFile``).
+    public init(path: String, loaded: Result<LoadedPlugin, PluginLoadFailure>) {
+        self.path = path
+        self.loaded = loaded
+    }
+
     /// Checks a plugin that is already loaded (or linked into the process).
     public init(plugin: LoadedPlugin) {
         path = plugin.path
@@ -177,11 +183,11 @@ public struct ConformanceCheck {
     /// One syncer per declared type, each reporting the type as declared, and none extra.
     static func syncerProblems(_ syncers: [any ResourceSyncer], _ metadata: ConnectorMetadata) -> [String] {
         let declared = Dictionary(metadata.resourceTypes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let checker = RecordChecker()
         var problems: [String] = []
-        var seen = Set<String>()
         for type in syncers.map(\.resourceType) {
-            if !seen.insert(type.id).inserted {
-                problems.append("two syncers for resource type '\(type.id)'")
+            if let problem = checker.syncer(type) {
+                problems.append(problem.message)
             } else if let expected = declared[type.id] {
                 if expected != type {
                     problems.append("the '\(type.id)' syncer's resource type differs from the declared one (display name or traits)")
@@ -190,7 +196,8 @@ public struct ConformanceCheck {
                 problems.append("a syncer for undeclared resource type '\(type.id)'")
             }
         }
-        for type in metadata.resourceTypes where !seen.contains(type.id) {
+        let served = Set(syncers.map(\.resourceType.id))
+        for type in metadata.resourceTypes where !served.contains(type.id) {
             problems.append("declared resource type '\(type.id)' has no syncer")
         }
         return problems

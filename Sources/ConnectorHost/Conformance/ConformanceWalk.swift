@@ -24,11 +24,7 @@ final class ConformanceWalk {
     private let loop: PageLoop
     private let secrets: [(field: String, value: String)]
     private let redact: (String) -> String
-    private var resources = Set<ResourceReference>()
-    private var entitlementIDs = Set<String>()
-    private var grantIDs = Set<String>()
-    /// Grant id and principal of every grant, checked once all resources are known.
-    private var principals: [(grant: String, principal: ResourceReference)] = []
+    private let checker = RecordChecker()
 
     /// Creates a walk that allows `maxPages` per listing and looks for `secrets` (config
     /// field name and value) in every record.
@@ -53,26 +49,17 @@ final class ConformanceWalk {
             self.error = redact(ErrorReport.message(for: error))
             return
         }
-        for (grant, principal) in principals where !resources.contains(principal) {
-            note(.grants, "grant \(grant) names principal \(principal), which no syncer lists")
-        }
+        note(checker.unlistedPrincipals())
     }
 
     private func list(_ syncer: any ResourceSyncer) async throws {
         let type = syncer.resourceType.id
-        var seen = Set<String>()
         resourceCounts[type, default: 0] += 0
-        try await follow("\(type) list") { token in
+        checker.startListing(type)
+        try await follow(.resources(type)) { token in
             let page = try await syncer.list(ListRequest(page: token))
             for resource in page.items {
-                if resource.id.isEmpty { note(.ids, "a \(type) resource has an empty id") }
-                if resource.type != type {
-                    note(.ids, "resource \(resource.reference) was listed by the \(type) syncer")
-                }
-                if !resource.id.isEmpty && !seen.insert(resource.id).inserted {
-                    note(.ids, "duplicate \(type) id '\(resource.id)'")
-                }
-                resources.insert(resource.reference)
+                note(checker.resource(resource, listedBy: type))
                 resourceCounts[type, default: 0] += 1
                 scan("resource \(resource.reference)", Self.strings(of: resource))
                 try await children(of: resource, syncer: syncer)
@@ -82,37 +69,20 @@ final class ConformanceWalk {
     }
 
     private func children(of resource: Resource, syncer: any ResourceSyncer) async throws {
-        let label = resource.reference.description
-        var offered = Set<String>()
-        try await follow("entitlements of \(label)") { token in
+        let reference = resource.reference
+        try await follow(.entitlements(reference)) { token in
             let page = try await syncer.entitlements(of: resource, page: token)
             for entitlement in page.items {
-                if entitlement.resource != resource.reference {
-                    note(.entitlements, "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
-                }
-                if entitlement.id.isEmpty {
-                    note(.ids, "an entitlement of \(label) has an empty id")
-                } else if !entitlementIDs.insert(entitlement.id).inserted {
-                    note(.ids, "duplicate entitlement id '\(entitlement.id)'")
-                }
-                offered.insert(entitlement.id)
+                note(checker.entitlement(entitlement, of: reference))
                 entitlementCount += 1
                 scan("entitlement \(entitlement.id)", Self.strings(of: entitlement))
             }
             return page.next
         }
-        try await follow("grants of \(label)") { token in
+        try await follow(.grants(reference)) { token in
             let page = try await syncer.grants(of: resource, page: token)
             for grant in page.items {
-                if grant.id.isEmpty {
-                    note(.ids, "a grant of \(label) has an empty id")
-                } else if !grantIDs.insert(grant.id).inserted {
-                    note(.ids, "duplicate grant id '\(grant.id)'")
-                }
-                if !offered.contains(grant.entitlement) {
-                    note(.grants, "grant \(grant.id) names entitlement \(grant.entitlement), which \(label) does not offer")
-                }
-                principals.append((grant.id, grant.principal))
+                note(checker.grant(grant, of: reference))
                 grantCount += 1
                 scan("grant \(grant.id)", Self.strings(of: grant))
             }
@@ -121,7 +91,7 @@ final class ConformanceWalk {
     }
 
     /// Follows one listing; a token violation is noted and ends only this listing.
-    private func follow(_ listing: String, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
+    private func follow(_ listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
         var pages = 0
         listings += 1
         defer { longestListing = max(longestListing, pages) }
@@ -137,6 +107,10 @@ final class ConformanceWalk {
 
     private func note(_ rule: ConformanceRule, _ problem: String) {
         problems[rule, default: ProblemList()].append(redact(problem))
+    }
+
+    private func note(_ found: [RecordProblem]) {
+        for problem in found { note(problem.rule, problem.message) }
     }
 
     /// Notes every secret value found in `fields` (field path and value), naming the

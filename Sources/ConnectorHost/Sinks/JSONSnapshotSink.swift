@@ -71,38 +71,3 @@ public final class JSONSnapshotSink: SnapshotSink {
         try file.write(items.isEmpty ? "]" : "\n]")
     }
 }
-
-/// Encodes records as compact JSON with sorted keys, the same way everywhere.
-public struct RecordEncoder {
-    private let encoder: JSONEncoder
-
-    /// Creates an encoder.
-    public init() {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-    }
-
-    /// The JSON bytes of `value`.
-    public func encode<T: Encodable>(_ value: T) throws -> Data {
-        try encoder.encode(value)
-    }
-
-    /// `value` as a JSON string literal.
-    public func string(_ value: String) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-}
-
-/// Time stamps as the snapshot formats write them.
-public enum Timestamp {
-    /// `2026-11-25T16:20:00Z`.
-    public static func iso8601(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
-    }
-
-    /// `20261125T162000Z`, for default file names.
-    public static func compact(_ date: Date) -> String {
-        iso8601(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-    }
-}

@@ -1,5 +1,4 @@
 import ConnectorKit
-import CSQLite
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,8 +37,8 @@ public final class SQLiteSnapshotSink: SnapshotSink {
 
     private let destination: String
     private let temporaryPath: String
-    private var database: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
+    private var database: SQLiteDatabase?
+    private var statements: [String: SQLiteStatement] = [:]
     private let encoder = RecordEncoder()
 
     /// Creates a sink that will write `destination` on commit.
@@ -51,19 +50,24 @@ public final class SQLiteSnapshotSink: SnapshotSink {
     public func begin(connector: String, pluginVersion: String) throws {
         try AtomicFile.requireDirectory(of: temporaryPath)
         TemporaryFiles.register(temporaryPath)
-        guard sqlite3_open_v2(temporaryPath, &database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, nil) == SQLITE_OK else {
-            let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+        do {
+            let database = try SQLiteDatabase(path: temporaryPath, mode: .create, name: destination)
+            self.database = database
+            // A temp file that is renamed only when complete needs no journal of its own.
+            try database.disableJournal()
+            try database.setUserVersion(Int(Self.schemaVersion))
+            try database.execute(Self.schema)
+            try database.begin()
+            statements = [
+                "resource_type": try database.prepare("INSERT INTO resource_types VALUES (?1, ?2, ?3)"),
+                "resource": try database.prepare("INSERT INTO resources VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+                "entitlement": try database.prepare("INSERT INTO entitlements VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+                "grant": try database.prepare("INSERT INTO grants VALUES (?1, ?2, ?3, ?4)"),
+            ]
+        } catch {
             abort()
-            throw HostError.failed("cannot create \(temporaryPath): \(message)")
+            throw error
         }
-        // A temp file that is renamed only when complete needs no journal of its own.
-        try execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = \(Self.schemaVersion);")
-        try execute(Self.schema)
-        try execute("BEGIN")
-        try prepare("resource_type", "INSERT INTO resource_types VALUES (?1, ?2, ?3)")
-        try prepare("resource", "INSERT INTO resources VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        try prepare("entitlement", "INSERT INTO entitlements VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        try prepare("grant", "INSERT INTO grants VALUES (?1, ?2, ?3, ?4)")
     }
 
     public func write(_ record: SnapshotRecord) throws {
@@ -72,7 +76,7 @@ public final class SQLiteSnapshotSink: SnapshotSink {
             try insert("resource_type", [type.id, type.displayName, json(type.traits)])
         case .resource(let resource):
             try insert("resource", [resource.type, resource.id, resource.displayName,
-                                    resource.parent?.type, resource.parent?.id, Self.jsonObject(resource.profile)])
+                                    resource.parent?.type, resource.parent?.id, RecordEncoder.jsonObject(resource.profile)])
         case .entitlement(let entitlement):
             try insert("entitlement", [entitlement.id, entitlement.resource.type, entitlement.resource.id,
                                        entitlement.slug, entitlement.displayName, entitlement.purpose.rawValue])
@@ -83,12 +87,13 @@ public final class SQLiteSnapshotSink: SnapshotSink {
 
     public func commit(_ summary: SyncSummary) throws {
         do {
-            try execute(Self.indexes)
-            try prepare("run", "INSERT INTO sync_runs (connector, plugin_version, started_at, ended_at, status, resource_counts, entitlements, grants, requests, retries, warnings) VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10)")
+            guard let database else { throw HostError.failed("\(destination): the snapshot is not open") }
+            try database.execute(Self.indexes)
+            statements["run"] = try database.prepare("INSERT INTO sync_runs (connector, plugin_version, started_at, ended_at, status, resource_counts, entitlements, grants, requests, retries, warnings) VALUES (?1, ?2, ?3, ?4, 'succeeded', ?5, ?6, ?7, ?8, ?9, ?10)")
             try insert("run", [summary.connector, summary.pluginVersion, Timestamp.iso8601(summary.startedAt),
                                Timestamp.iso8601(summary.endedAt), json(summary.resources), String(summary.entitlements),
                                String(summary.grants), String(summary.requests), String(summary.retries), json(summary.warnings)])
-            try execute("COMMIT")
+            try database.commit()
             closeDatabase()
             let fd = open(temporaryPath, O_RDONLY)
             if fd >= 0 { fsync(fd); close(fd) }
@@ -110,12 +115,9 @@ public final class SQLiteSnapshotSink: SnapshotSink {
         if database != nil { abort() }
     }
 
-    // MARK: - SQLite plumbing
-
     private func closeDatabase() {
-        for statement in statements.values { sqlite3_finalize(statement) }
-        statements = [:]
-        if let database { sqlite3_close(database) }
+        statements = [:]   // finalized before the connection closes
+        database?.close()
         database = nil
     }
 
@@ -123,82 +125,8 @@ public final class SQLiteSnapshotSink: SnapshotSink {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// `object` exactly as `RecordEncoder` (JSONEncoder with `.sortedKeys` and
-    /// `.withoutEscapingSlashes`) writes a `[String: String]`: keys sorted by their UTF-8
-    /// bytes; `"`, `\` and control characters escaped (`\b \f \n \r \t`, else `\u00xx`);
-    /// everything else, `/` and non-ASCII included, as is. Profiles are written once per
-    /// resource, and going through `Codable` for them cost more than the SQLite inserts.
-    static func jsonObject(_ object: [String: String]) -> String {
-        if object.isEmpty { return "{}" }
-        var size = 2
-        for (key, value) in object { size += key.utf8.count + value.utf8.count + 6 }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size + size / 8)
-        bytes.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in object.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendJSONString(key, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            appendJSONString(value, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func appendJSONString(_ text: String, to bytes: inout [UInt8]) {
-        let backslash = UInt8(ascii: "\\")
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), backslash: bytes.append(backslash); bytes.append(byte)
-            case 0x08: bytes.append(backslash); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(backslash); bytes.append(UInt8(ascii: "f"))
-            case 0x0A: bytes.append(backslash); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(backslash); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(backslash); bytes.append(UInt8(ascii: "t"))
-            case 0x00...0x1F:
-                let low = byte & 0x0F
-                bytes.append(contentsOf: [backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          byte < 0x10 ? UInt8(ascii: "0") : UInt8(ascii: "1"),
-                                          low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private func execute(_ sql: String) throws {
-        var error: UnsafeMutablePointer<CChar>?
-        guard sqlite3_exec(database, sql, nil, nil, &error) == SQLITE_OK else {
-            let message = error.map { String(cString: $0) } ?? "unknown error"
-            sqlite3_free(error)
-            throw HostError.failed("SQLite: \(message)")
-        }
-    }
-
-    private func prepare(_ name: String, _ sql: String) throws {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw HostError.failed("SQLite: \(String(cString: sqlite3_errmsg(database)))")
-        }
-        statements[name] = statement
-    }
-
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
     private func insert(_ name: String, _ values: [String?]) throws {
-        guard let statement = statements[name] else { throw HostError.failed("SQLite: the snapshot is not open") }
-        for (index, value) in values.enumerated() {
-            if let value {
-                sqlite3_bind_text(statement, Int32(index + 1), value, -1, Self.transient)
-            } else {
-                sqlite3_bind_null(statement, Int32(index + 1))
-            }
-        }
-        let result = sqlite3_step(statement)
-        sqlite3_reset(statement)
-        guard result == SQLITE_DONE else {
-            throw HostError.failed("SQLite: \(String(cString: sqlite3_errmsg(database)))")
-        }
+        guard let statement = statements[name] else { throw HostError.failed("\(destination): the snapshot is not open") }
+        try statement.run(values)
     }
 }

@@ -1,5 +1,4 @@
 import ConnectorKit
-import CSQLite
 import Foundation
 
 /// Reads the tables `SQLiteSnapshotSink` writes back into a `Snapshot`.
@@ -14,42 +13,40 @@ struct SQLiteSnapshotReader {
 
     func read() throws -> Snapshot {
         try checkLength()
-        var database: OpaquePointer?
-        guard sqlite3_open_v2(path, &database, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let database else {
-            let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close(database)
-            throw HostError.failed("cannot open \(path): \(message)")
+        do {
+            return try read(SQLiteDatabase(path: path, mode: .readOnly))
+        } catch let error as SQLiteError {
+            throw error.hostError
         }
-        defer { sqlite3_close(database) }
-        let connection = Connection(path: path, database: database)
+    }
 
-        let tables = Set(try connection.rows("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) })
+    private func read(_ database: SQLiteDatabase) throws -> Snapshot {
+        let tables = try database.tables()
         for table in ["resource_types", "resources", "entitlements", "grants", "sync_runs"] where !tables.contains(table) {
             throw HostError.failed("\(path) is an SQLite database but not a connhost snapshot (no table '\(table)')")
         }
-        let version = try connection.rows("PRAGMA user_version") { $0.integer(0) }.first ?? 0
+        let version = try database.userVersion()
         guard version <= Int(SQLiteSnapshotSink.schemaVersion) else {
             throw HostError.failed("\(path) has snapshot schema version \(version); this connhost reads up to \(SQLiteSnapshotSink.schemaVersion)")
         }
         // The sink adds the run last, in the same transaction: no run, no complete snapshot.
-        guard let run = try connection.rows("SELECT connector, started_at FROM sync_runs ORDER BY id DESC LIMIT 1", {
+        guard let run = try database.rows("SELECT connector, started_at FROM sync_runs ORDER BY id DESC LIMIT 1", [], {
             ($0.text(0), $0.text(1))
         }).first else {
             throw HostError.failed("\(path) is an incomplete snapshot: its sync_runs table is empty")
         }
 
-        let resourceTypes = try connection.rows("SELECT id, display_name, traits FROM resource_types") { row in
+        let resourceTypes = try database.rows("SELECT id, display_name, traits FROM resource_types") { row in
             ResourceType(id: row.text(0), displayName: row.text(1),
-                         traits: try connection.json([String].self, row.text(2), "traits of resource type \(row.text(0))")
+                         traits: try json([String].self, row.text(2), "traits of resource type \(row.text(0))")
                             .map(ResourceTrait.init(rawValue:)))
         }
-        let resources = try connection.rows("SELECT type, id, display_name, parent_type, parent_id, profile FROM resources") { row in
+        let resources = try database.rows("SELECT type, id, display_name, parent_type, parent_id, profile FROM resources") { row in
             let parent = row.optionalText(3).flatMap { type in row.optionalText(4).map { ResourceReference(type: type, id: $0) } }
             return Resource(type: row.text(0), id: row.text(1), displayName: row.text(2), parent: parent,
-                            profile: try connection.json([String: String].self, row.text(5),
-                                                         "profile of \(row.text(0)):\(row.text(1))"))
+                            profile: try json([String: String].self, row.text(5), "profile of \(row.text(0)):\(row.text(1))"))
         }
-        let entitlements = try connection.rows("SELECT id, resource_type, resource_id, slug, display_name, purpose FROM entitlements") { row in
+        let entitlements = try database.rows("SELECT id, resource_type, resource_id, slug, display_name, purpose FROM entitlements") { row in
             guard let purpose = Entitlement.Purpose(rawValue: row.text(5)) else {
                 throw HostError.failed("\(path): entitlement \(row.text(0)) has unknown purpose '\(row.text(5))'")
             }
@@ -58,7 +55,7 @@ struct SQLiteSnapshotReader {
             entitlement.id = row.text(0)
             return entitlement
         }
-        let grants = try connection.rows("SELECT id, entitlement_id, principal_type, principal_id FROM grants") { row in
+        let grants = try database.rows("SELECT id, entitlement_id, principal_type, principal_id FROM grants") { row in
             var grant = Grant(entitlementID: row.text(1), principal: ResourceReference(type: row.text(2), id: row.text(3)))
             grant.id = row.text(0)
             return grant
@@ -66,6 +63,15 @@ struct SQLiteSnapshotReader {
         let syncedAt = ISO8601DateFormatter().date(from: run.1)
         return Snapshot(connector: run.0, syncedAt: syncedAt, resourceTypes: resourceTypes,
                         resources: resources, entitlements: entitlements, grants: grants)
+    }
+
+    /// Parses a JSON column. JSONSerialization rather than JSONDecoder: decoding a
+    /// `[String: String]` through Codable costs several times more, once per resource.
+    private func json<T>(_ type: T.Type, _ text: String, _ what: String) throws -> T {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? T else {
+            throw HostError.failed("\(path): the \(what) is not valid JSON of the expected shape")
+        }
+        return value
     }
 
     /// Compares the file size with the page count in the header, which SQLite itself
@@ -91,60 +97,5 @@ struct SQLiteSnapshotReader {
         if size < pageSize * pageCount {
             throw HostError.failed("\(path) is truncated (\(size) of \(pageSize * pageCount) bytes)")
         }
-    }
-}
-
-/// An open read-only database and the statements run on it.
-private struct Connection {
-    let path: String
-    let database: OpaquePointer
-
-    /// One result row; column accessors read the current row of the statement.
-    struct Row {
-        let statement: OpaquePointer
-
-        func text(_ column: Int32) -> String {
-            sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
-        }
-
-        func optionalText(_ column: Int32) -> String? {
-            sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : text(column)
-        }
-
-        func integer(_ column: Int32) -> Int {
-            Int(sqlite3_column_int64(statement, column))
-        }
-    }
-
-    func rows<T>(_ sql: String, _ transform: (Row) throws -> T) throws -> [T] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(database, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw failure()
-        }
-        defer { sqlite3_finalize(statement) }
-        var result: [T] = []
-        while true {
-            switch sqlite3_step(statement) {
-            case SQLITE_ROW: result.append(try transform(Row(statement: statement)))
-            case SQLITE_DONE: return result
-            default: throw failure()
-            }
-        }
-    }
-
-    /// Parses a JSON column. JSONSerialization rather than JSONDecoder: decoding a
-    /// `[String: String]` through Codable costs several times more, once per resource.
-    func json<T>(_ type: T.Type, _ text: String, _ what: String) throws -> T {
-        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? T else {
-            throw HostError.failed("\(path): the \(what) is not valid JSON of the expected shape")
-        }
-        return value
-    }
-
-    private func failure() -> HostError {
-        let message = String(cString: sqlite3_errmsg(database))
-        let code = sqlite3_errcode(database)
-        let hint = code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? " (truncated or damaged?)" : ""
-        return HostError.failed("\(path): SQLite: \(message)\(hint)")
     }
 }

@@ -34,6 +34,7 @@ public struct SyncEngine {
             let counts = context.metrics.counts
             summary.requests = counts.requests
             summary.retries = counts.retries
+            summary.rateLimited = counts.rateLimited
             try sink.commit(summary)
             return summary
         } catch {
@@ -45,69 +46,61 @@ public struct SyncEngine {
     /// Produces the records without begin/commit (used by isolated workers).
     public func stream(into sink: any SnapshotSink, summary: inout SyncSummary) async throws {
         let syncers = session.syncers
-        var typeIDs = Set<String>()
+        let checker = RecordChecker()
         for syncer in syncers {
-            guard typeIDs.insert(syncer.resourceType.id).inserted else {
-                throw HostError.failed("\(metadata.name): two syncers for resource type '\(syncer.resourceType.id)' (plugin bug)")
-            }
+            try check(checker.syncer(syncer.resourceType).map { [$0] } ?? [])
             try sink.write(.resourceType(syncer.resourceType))
         }
 
-        var resourceIDs: [String: Set<String>] = [:]
-        var unresolvedPrincipals = Set<ResourceReference>()
-        var grantIDs = Set<String>()
-        for syncer in syncers {
+        // Every later type's first page is asked for as soon as the first type's first page is
+        // in, so a type's listing never waits a round trip for the one before it to end
+        // (under a rate limit, that wait is time the window cannot use). Not before: syncers
+        // of one session may share a first response (Codefresh's account). One page per
+        // type: memory stays bounded.
+        var firstPages: [Task<Page<Resource>, any Error>] = []
+        defer { firstPages.forEach { $0.cancel() } }
+        for (index, syncer) in syncers.enumerated() {
             let type = syncer.resourceType.id
-            var seen = Set<String>()
-            try await Self.pages(of: "\(metadata.name) \(type) list") { token in
-                let page = try await syncer.list(ListRequest(page: token))
+            checker.startListing(type)
+            try await pages(of: .resources(type)) { token in
+                let page = if token == nil, index > 0 {
+                    try await firstPages[index - 1].value
+                } else {
+                    try await syncer.list(ListRequest(page: token))
+                }
+                if index == 0 && token == nil {
+                    firstPages = syncers.dropFirst().map { later in Task { try await later.list(ListRequest(page: nil)) } }
+                }
                 for resource in page.items {
-                    try check(!resource.id.isEmpty, "a \(type) resource with an empty id")
-                    try check(resource.type == type, "resource \(resource.type):\(resource.id) listed by the \(type) syncer")
-                    try check(seen.insert(resource.id).inserted, "duplicate \(type) id '\(resource.id)'")
+                    try check(checker.resource(resource, listedBy: type))
                     try sink.write(.resource(resource))
                     summary.resources[type, default: 0] += 1
-                    try await syncChildren(of: resource, syncer: syncer, sink: sink, summary: &summary,
-                                           grantIDs: &grantIDs, unresolved: &unresolvedPrincipals, known: resourceIDs)
+                    try await syncChildren(of: resource, syncer: syncer, checker: checker, sink: sink, summary: &summary)
                 }
                 progress?.advance(type: type, records: page.items.count, requests: context.metrics.counts.requests)
                 return page.next
             }
             if summary.resources[type] == nil { summary.resources[type] = 0 }
-            resourceIDs[type] = seen
-            unresolvedPrincipals = unresolvedPrincipals.filter { $0.type != type || !seen.contains($0.id) }
         }
-        if !unresolvedPrincipals.isEmpty {
-            let sample = unresolvedPrincipals.map(\.description).sorted().prefix(3).joined(separator: ", ")
-            summary.warnings.append("\(unresolvedPrincipals.count) grant principals were never listed as resources (e.g. \(sample))")
-        }
+        if let warning = checker.unlistedPrincipalsWarning() { summary.warnings.append(warning) }
     }
 
-    private func syncChildren(of resource: Resource, syncer: any ResourceSyncer, sink: any SnapshotSink,
-                              summary: inout SyncSummary, grantIDs: inout Set<String>,
-                              unresolved: inout Set<ResourceReference>, known: [String: Set<String>]) async throws {
-        var entitlementIDs = Set<String>()
-        let label = "\(resource.type):\(resource.id)"
-        try await Self.pages(of: "\(metadata.name) entitlements of \(label)") { token in
+    private func syncChildren(of resource: Resource, syncer: any ResourceSyncer, checker: RecordChecker,
+                              sink: any SnapshotSink, summary: inout SyncSummary) async throws {
+        let reference = resource.reference
+        try await pages(of: .entitlements(reference)) { token in
             let page = try await syncer.entitlements(of: resource, page: token)
             for entitlement in page.items {
-                try check(entitlement.resource == resource.reference,
-                          "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
-                try check(entitlementIDs.insert(entitlement.id).inserted, "duplicate entitlement id '\(entitlement.id)'")
+                try check(checker.entitlement(entitlement, of: reference))
                 try sink.write(.entitlement(entitlement))
                 summary.entitlements += 1
             }
             return page.next
         }
-        try await Self.pages(of: "\(metadata.name) grants of \(label)") { token in
+        try await pages(of: .grants(reference)) { token in
             let page = try await syncer.grants(of: resource, page: token)
             for grant in page.items {
-                try check(entitlementIDs.contains(grant.entitlement),
-                          "grant \(grant.id) names entitlement \(grant.entitlement), which \(label) does not offer")
-                try check(grantIDs.insert(grant.id).inserted, "duplicate grant id '\(grant.id)'")
-                if known[grant.principal.type]?.contains(grant.principal.id) != true {
-                    unresolved.insert(grant.principal)
-                }
+                try check(checker.grant(grant, of: reference))
                 try sink.write(.grant(grant))
                 summary.grants += 1
             }
@@ -115,18 +108,19 @@ public struct SyncEngine {
         }
     }
 
-    private func check(_ condition: Bool, _ problem: @autoclosure () -> String) throws {
-        if !condition { throw HostError.failed("\(metadata.name): \(problem()) (plugin bug)") }
+    /// Fails the sync on the first problem: a plugin bug, not the service's fault.
+    private func check(_ problems: [RecordProblem]) throws {
+        if let problem = problems.first { throw HostError.failed("\(metadata.name): \(problem) (plugin bug)") }
     }
 
     /// Calls `fetch` with each page token until it returns `nil`, rejecting a token that
     /// repeats the previous one (a plugin that would loop forever). The loop itself is
     /// ``PageLoop``, shared with ``ConformanceCheck``.
-    static func pages(of listing: String, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
+    private func pages(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
         do {
-            try await PageLoop(maxPages: maxPagesPerListing, detectsCycles: true).run(fetch)
+            try await PageLoop(maxPages: Self.maxPagesPerListing, detectsCycles: true).run(fetch)
         } catch let violation as PageLoop.Violation {
-            throw HostError.failed("\(listing): \(violation)")
+            throw HostError.failed("\(metadata.name) \(listing): \(violation)")
         }
     }
 }

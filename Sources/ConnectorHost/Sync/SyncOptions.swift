@@ -39,6 +39,27 @@ public struct SyncOptions: Sendable {
         verbose = environment["CONNHOST_VERBOSE"] == "1"
     }
 
+    /// Reads the environment, then the flags among ``flags`` that `arguments` holds: a
+    /// flag wins over its variable, and each is checked against its bounds here only.
+    public init(environment: [String: String], arguments: ParsedArguments) throws {
+        try self.init(environment: environment)
+        if let value = try arguments.bounded("timeout", in: Self.timeoutRange, unit: "seconds") { requestTimeout = value }
+        if let value = try arguments.bounded("max-attempts", in: Self.maxAttemptsRange) { maxAttempts = value }
+        if let value = try arguments.bounded("concurrency", in: Self.concurrencyRange) { concurrency = value }
+        if arguments.has("verbose") { verbose = true }
+    }
+
+    /// `--timeout SECONDS`: the per-request timeout.
+    public static let timeoutFlag = OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)")
+    /// `--max-attempts N`.
+    public static let maxAttemptsFlag = OptionSpec.value("max-attempts", "N", "attempts per request, retries included (default 6)")
+    /// `--concurrency N`.
+    public static let concurrencyFlag = OptionSpec.value("concurrency", "N", "pages fetched ahead concurrently per connector (default 4)")
+    /// `--verbose`.
+    public static let verboseFlag = OptionSpec.flag("verbose", "log retries and waits on stderr")
+    /// Every flag that sets these options, for a command that offers them all.
+    public static let flags = [timeoutFlag, maxAttemptsFlag, concurrencyFlag, verboseFlag]
+
     /// The same options as environment variables for a worker process.
     public var environment: [String: String] {
         ["CONNHOST_TIMEOUT": String(requestTimeout), "CONNHOST_MAX_ATTEMPTS": String(maxAttempts),

@@ -23,11 +23,10 @@ public enum WorkerEntry {
         guard let values = try? JSONDecoder().decode([String: String].self, from: input) else {
             return emit(2, "worker: no configuration on stdin")
         }
-        let config = ConnectorConfiguration(values)
-        let context = options.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata))
+        let connector = ConfiguredPlugin(plugin: plugin, config: ConnectorConfiguration(values), options: options)
+        let context = connector.context
         do {
-            let session = try plugin.connector.makeSession(config: config, context: context)
-            let engine = SyncEngine(metadata: plugin.metadata, session: session, context: context)
+            let engine = SyncEngine(metadata: plugin.metadata, session: try connector.makeSession(), context: context)
             _ = try await engine.run(into: NDJSONSnapshotSink(destination: "-"))
             return 0
         } catch {
