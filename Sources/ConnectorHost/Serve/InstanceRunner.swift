@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs one scheduled sync of a connector instance for `connhost serve`: the snapshot into
 /// `<state>/<instance>/`, the run into the history, and what changed since the instance's
@@ -83,23 +80,13 @@ public struct InstanceRunner: Sendable {
                                snapshot: outcome.snapshot)
             if let feed, !feed.changes.isEmpty {
                 try history.record(feed.changes, instance: connector.name, syncID: syncID, at: end)
-                try append(feed, instance: connector.name, syncID: syncID, time: end)
+                try ChangeLog(path: changesFile).append(feed.ndjson(instance: connector.name, syncID: syncID, time: end))
             }
             if outcome.status == .ok { try prune(connector.name) }
         } catch {
             outcome.error = (outcome.error.map { $0 + "; " } ?? "") + "history: \(ErrorReport.message(for: error))"
         }
         return outcome
-    }
-
-    /// Appends the changes to `changes.ndjson` in one write (O_APPEND: lines never interleave).
-    private func append(_ feed: ChangeFeed, instance: String, syncID: String, time: Date) throws {
-        let data = try feed.ndjson(instance: instance, syncID: syncID, time: time)
-        let descriptor = open(changesFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw HostError.failed("cannot open \(changesFile): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw HostError.failed("cannot append to \(changesFile): \(String(cString: strerror(errno)))") }
     }
 
     /// Removes the snapshot files of successful runs older than the newest `keep`.
