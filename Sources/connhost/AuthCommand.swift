@@ -50,7 +50,7 @@ enum AuthCommand: Command {
         let context = try SyncOptions(environment: invocation.environment)
             .makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata))
         do {
-            let flow = OAuthFlow(client: try authorizing.oauthClient(config: config), context: context, timeout: timeout,
+            let flow = OAuthFlow(client: try authorizing.oauthClient(config: config, context: context), context: context, timeout: timeout,
                                  listen: !parsed.has("no-listen"),
                                  output: { invocation.out(context.redact($0)) },
                                  note: { invocation.err(context.redact($0)) })

@@ -17,6 +17,7 @@ enum SyncCommand: Command {
         OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
         OptionSpec.value("max-attempts", "N", "attempts per request, retries included (default 6)"),
         OptionSpec.value("concurrency", "N", "pages fetched ahead concurrently per connector (default 4)"),
+        OptionSpec.value("rate-limit", "RATE", "requests to stay under for every plugin, e.g. 20/s or 300/min (default: each plugin's own)"),
         OptionSpec.flag("verbose", "log retries and waits on stderr"),
         CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help,
     ]
@@ -155,6 +156,7 @@ enum SyncCommand: Command {
         if let value = try parsed.bounded("timeout", in: SyncOptions.timeoutRange, unit: "seconds") { options.requestTimeout = value }
         if let value = try parsed.bounded("max-attempts", in: SyncOptions.maxAttemptsRange) { options.maxAttempts = value }
         if let value = try parsed.bounded("concurrency", in: SyncOptions.concurrencyRange) { options.concurrency = value }
+        if let text = parsed.values["rate-limit"] { options.rateLimits = [try SyncOptions.rateLimit(text, option: "--rate-limit")] }
         if parsed.has("verbose") { options.verbose = true }
         return options
     }

@@ -85,7 +85,7 @@ final class ConformanceWalk {
         let label = resource.reference.description
         var offered = Set<String>()
         try await follow("entitlements of \(label)") { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
+            let page = try await syncer.entitlements(EntitlementsRequest(resource: resource, page: token))
             for entitlement in page.items {
                 if entitlement.resource != resource.reference {
                     note(.entitlements, "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
@@ -102,7 +102,7 @@ final class ConformanceWalk {
             return page.next
         }
         try await follow("grants of \(label)") { token in
-            let page = try await syncer.grants(of: resource, page: token)
+            let page = try await syncer.grants(GrantsRequest(resource: resource, page: token))
             for grant in page.items {
                 if grant.id.isEmpty {
                     note(.ids, "a grant of \(label) has an empty id")

@@ -89,7 +89,7 @@ public struct SyncEngine {
         var entitlementIDs = Set<String>()
         let label = "\(resource.type):\(resource.id)"
         try await Self.pages(of: "\(metadata.name) entitlements of \(label)") { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
+            let page = try await syncer.entitlements(EntitlementsRequest(resource: resource, page: token))
             for entitlement in page.items {
                 try check(entitlement.resource == resource.reference,
                           "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
@@ -100,7 +100,7 @@ public struct SyncEngine {
             return page.next
         }
         try await Self.pages(of: "\(metadata.name) grants of \(label)") { token in
-            let page = try await syncer.grants(of: resource, page: token)
+            let page = try await syncer.grants(GrantsRequest(resource: resource, page: token))
             for grant in page.items {
                 try check(entitlementIDs.contains(grant.entitlement),
                           "grant \(grant.id) names entitlement \(grant.entitlement), which \(label) does not offer")
