@@ -70,9 +70,10 @@ enum CheckPluginCommand: Command {
             return .selfTest
         }
         let hostConfiguration = try HostConfiguration.locate(flag: parsed.values["config"], environment: invocation.environment)
-        let fromFile = hostConfiguration.connectors[metadata.name] ?? [:]
+        let fromFile = hostConfiguration.instance(named: metadata.name)
         let given = metadata.configFields.contains {
-            parsed.values[$0.name] != nil || invocation.environment[$0.env]?.isEmpty == false || fromFile[$0.name] != nil
+            parsed.values[$0.name] != nil || invocation.environment[$0.env]?.isEmpty == false
+                || fromFile.values[$0.name] != nil || fromFile.references[$0.name] != nil
         }
         if !given && check.offersSelfTest { return .selfTest }
         return .live(try ConfigResolver(flags: parsed.values, environment: invocation.environment,

@@ -2,16 +2,19 @@ import ConnectorHost
 import ConnectorKit
 import Foundation
 
-/// `connhost sync <plugin>...`: run one or more connectors concurrently, each into its own snapshot.
+/// `connhost sync <instance>... | --all`: run one or more connector instances concurrently,
+/// each into its own snapshot.
 enum SyncCommand: Command {
     static let name = "sync"
     static let summary = "Sync one or more connectors and write a snapshot each"
     static let usage = """
-    connhost sync <plugin>... [--<config-field> VALUE]... [--<plugin>.<config-field> VALUE]...
-                  [--output PATH|DIR] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+    connhost sync <instance>... | --all [--<config-field> VALUE]... [--<instance>.<config-field> VALUE]...
+                  [--output PATH|DIR|postgresql://…] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+    An instance is one under "connectors" in host-config.json, or a plugin by its own name.
     """
     static let options = [
-        OptionSpec.value("output", "PATH", "snapshot file (default: <plugin>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several plugins"),
+        OptionSpec.flag("all", "every instance configured in host-config.json"),
+        OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
         OptionSpec.value("timeout", "SECONDS", "per-request timeout (default 30)"),
@@ -22,16 +25,16 @@ enum SyncCommand: Command {
         CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help,
     ]
 
-    /// One connector's part of a run, fully resolved before any sync starts.
+    /// One instance's part of a run, fully resolved before any sync starts.
     struct Job {
-        var plugin: LoadedPlugin
+        var target: ConnectorTarget
         var config: ConnectorConfiguration
-        var format: SnapshotFormat
-        var output: String
+        var destination: SnapshotDestination
         var context: ConnectorContext
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
-        var name: String { plugin.metadata.name }
+        var plugin: LoadedPlugin { target.plugin }
+        var name: String { target.name }
     }
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
@@ -41,28 +44,32 @@ enum SyncCommand: Command {
             invocation.out(help(extra: PluginHelp.fields(of: catalog?.result.plugins ?? [])))
             return 0
         }
-        guard !loose.positionals.isEmpty else {
-            throw HostError.usage("sync needs a plugin name (see connhost list-plugins)")
+        guard !loose.positionals.isEmpty || loose.has("all") else {
+            throw HostError.usage("sync needs an instance or plugin name, or --all (see connhost connectors, connhost list-plugins)")
+        }
+        if loose.has("all") && !loose.positionals.isEmpty {
+            throw HostError.usage("--all syncs every configured instance; name instances or give --all, not both")
         }
         if let repeated = Dictionary(grouping: loose.positionals, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw HostError.usage("plugin '\(repeated)' is named twice")
+            throw HostError.usage("'\(repeated)' is named twice")
         }
         let catalog = try CommonOptions.catalog(loose, invocation)
-        let plugins = try loose.positionals.map { try catalog.plugin(named: $0) }
-        let pluginOptions = plugins.flatMap { PluginHelp.options(of: $0, scoped: plugins.count > 1) }
+        let targets = loose.has("all") ? try catalog.allTargets() : try loose.positionals.map(catalog.target(named:))
+        let pluginOptions = targets.flatMap { PluginHelp.options(of: $0, scoped: targets.count > 1) }
         let parsed = try ParsedArguments.parse(arguments, options: options + pluginOptions)
-        if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: plugins))); return 0 }
-        try PluginHelp.requireScopedSecrets(of: plugins, in: parsed.values)
+        if parsed.has("help") { invocation.out(help(extra: PluginHelp.fields(of: targets.map(\.plugin)))); return 0 }
+        try PluginHelp.requireScopedSecrets(of: targets, in: parsed.values)
 
         let syncOptions = try makeSyncOptions(parsed, invocation)
-        let outputs = try destinations(parsed, plugins: plugins, configuration: catalog.configuration)
-        let jobs = try zip(plugins, outputs).map { plugin, destination in
-            let config = try ConfigResolver(flags: PluginHelp.flags(for: plugin, in: parsed.values),
+        let outputs = try destinations(parsed, names: targets.map(\.name), configuration: catalog.configuration)
+        let jobs = try zip(targets, outputs).map { target, destination in
+            let config = try ConfigResolver(flags: PluginHelp.flags(for: target, in: parsed.values),
                                             environment: invocation.environment,
-                                            hostConfiguration: catalog.configuration).resolve(plugin.metadata)
-            return Job(plugin: plugin, config: config, format: destination.0, output: destination.1,
-                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata)),
-                       unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
+                                            hostConfiguration: catalog.configuration)
+                .resolve(target.plugin.metadata, instance: target.instance, fieldVariables: targets.count == 1)
+            return Job(target: target, config: config, destination: destination,
+                       context: syncOptions.makeContext(secrets: ConfigResolver.secrets(of: config, target.plugin.metadata) + destination.secrets),
+                       unchanged: destination.unchangedNote)
         }
 
         let started = Date()
@@ -89,20 +96,21 @@ enum SyncCommand: Command {
         var reports: [Report] = []
         for (job, result) in zip(jobs, results) {
             switch result {
-            case .success(let summary):
+            case .success(var summary):
+                if job.name != job.plugin.metadata.name { summary.instance = job.name }
                 for warning in summary.warnings { invocation.err("warning: \(job.name): \(warning)") }
-                reports.append(Report(summary: summary, output: job.output, format: job.format.rawValue, error: nil))
+                reports.append(Report(summary: summary, output: job.destination.description, format: job.destination.formatName, error: nil))
                 if !parsed.has("json") {
-                    if job.output == "-" {
+                    if job.destination.description == "-" {
                         FileHandle.standardError.write(Data("\(summary.line)\n".utf8))
                     } else {
-                        invocation.out("\(summary.line) -> \(job.output)")
+                        invocation.out("\(summary.line) -> \(job.destination)")
                     }
                 }
             case .failure(let error):
                 let message = ErrorReport.message(for: error, connector: job.name, redact: job.context.redact) + job.unchanged
                 invocation.err(message)
-                reports.append(Report(summary: nil, output: job.output, format: job.format.rawValue, error: message))
+                reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
                 status = max(status, ErrorReport.status(for: error))
             }
         }
@@ -124,7 +132,7 @@ enum SyncCommand: Command {
                        invocation: Invocation) async -> Result<SyncSummary, any Error> {
         let sink: any SnapshotSink
         do {
-            sink = try job.format.makeSink(destination: job.output)
+            sink = try job.destination.makeSink()
         } catch {
             return .failure(error)
         }
@@ -161,32 +169,46 @@ enum SyncCommand: Command {
         return options
     }
 
-    /// Format and output path per plugin. With several plugins `--output` must be a directory.
-    static func destinations(_ parsed: ParsedArguments, plugins: [LoadedPlugin],
-                             configuration: HostConfiguration) throws -> [(SnapshotFormat, String)] {
+    /// Where each instance's snapshot goes. With several instances `--output` must be a
+    /// directory or a PostgreSQL URL (one database holds them all, each run under its
+    /// instance's name).
+    static func destinations(_ parsed: ParsedArguments, names: [String],
+                             configuration: HostConfiguration) throws -> [SnapshotDestination] {
         let explicitFormat = try parsed.values["format"].map(SnapshotFormat.parse)
+        if let output = parsed.values["output"], PostgreSQLURL.matches(output) {
+            guard explicitFormat == nil else { throw HostError.usage("--format applies to files, not to a PostgreSQL --output") }
+            let url = try PostgreSQLURL(output)
+            guard url.syncID == nil else { throw HostError.usage("?sync= picks what show and diff read; sync cannot write into an old sync") }
+            guard url.connector == nil || names.count == 1 else {
+                throw HostError.usage("?connector= names one sync; with several connectors leave it out (each records under its own name)")
+            }
+            return try names.map { name in
+                url.connector != nil ? .postgresql(url)
+                    : .postgresql(try PostgreSQLURL(output + (output.contains("?") ? "&" : "?") + "connector=" + name))
+            }
+        }
         let configured = try configuration.outputFormat.map(SnapshotFormat.parse)
         var directory = configuration.outputDirectory ?? FileManager.default.currentDirectoryPath
         if let output = parsed.values["output"] {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
-            if plugins.count > 1 {
+            if names.count > 1 {
                 guard output != "-", exists, isDirectory.boolValue else {
-                    throw HostError.usage("with several plugins, --output must be an existing directory")
+                    throw HostError.usage("with several connectors, --output must be an existing directory")
                 }
                 directory = output
             } else if !(exists && isDirectory.boolValue) {
                 let format = explicitFormat ?? SnapshotFormat.inferred(fromPath: output)
                     ?? (output == "-" ? .ndjson : configured ?? .sqlite)
-                return [(format, output)]
+                return [.file(format, path: output)]
             } else {
                 directory = output
             }
         }
         let format = explicitFormat ?? configured ?? .sqlite
         let stamp = Timestamp.compact(Date())
-        return plugins.map { plugin in
-            (format, (directory as NSString).appendingPathComponent("\(plugin.metadata.name)-\(stamp).\(format.fileExtension)"))
+        return names.map { name in
+            .file(format, path: (directory as NSString).appendingPathComponent("\(name)-\(stamp).\(format.fileExtension)"))
         }
     }
 }

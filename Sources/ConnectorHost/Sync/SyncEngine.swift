@@ -53,14 +53,28 @@ public struct SyncEngine {
             try sink.write(.resourceType(syncer.resourceType))
         }
 
+        // Every later type's first page is asked for as soon as the first type's first page is
+        // in, so a type's listing never waits a round trip for the one before it to end
+        // (under a rate limit, that wait is time the window cannot use). Not before: syncers
+        // of one session may share a first response (Codefresh's account). One page per
+        // type: memory stays bounded.
+        var firstPages: [Task<Page<Resource>, any Error>] = []
+        defer { firstPages.forEach { $0.cancel() } }
         var resourceIDs: [String: Set<String>] = [:]
         var unresolvedPrincipals = Set<ResourceReference>()
         var grantIDs = Set<String>()
-        for syncer in syncers {
+        for (index, syncer) in syncers.enumerated() {
             let type = syncer.resourceType.id
             var seen = Set<String>()
             try await Self.pages(of: "\(metadata.name) \(type) list") { token in
-                let page = try await syncer.list(ListRequest(page: token))
+                let page = if token == nil, index > 0 {
+                    try await firstPages[index - 1].value
+                } else {
+                    try await syncer.list(ListRequest(page: token))
+                }
+                if index == 0 && token == nil {
+                    firstPages = syncers.dropFirst().map { later in Task { try await later.list(ListRequest(page: nil)) } }
+                }
                 for resource in page.items {
                     try check(!resource.id.isEmpty, "a \(type) resource with an empty id")
                     try check(resource.type == type, "resource \(resource.type):\(resource.id) listed by the \(type) syncer")
