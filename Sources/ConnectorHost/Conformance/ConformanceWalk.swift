@@ -71,7 +71,7 @@ final class ConformanceWalk {
     private func children(of resource: Resource, syncer: any ResourceSyncer) async throws {
         let reference = resource.reference
         try await follow(.entitlements(reference)) { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
+            let page = try await syncer.entitlements(EntitlementsRequest(resource: resource, page: token))
             for entitlement in page.items {
                 note(checker.entitlement(entitlement, of: reference))
                 entitlementCount += 1
@@ -80,7 +80,7 @@ final class ConformanceWalk {
             return page.next
         }
         try await follow(.grants(reference)) { token in
-            let page = try await syncer.grants(of: resource, page: token)
+            let page = try await syncer.grants(GrantsRequest(resource: resource, page: token))
             for grant in page.items {
                 note(checker.grant(grant, of: reference))
                 grantCount += 1

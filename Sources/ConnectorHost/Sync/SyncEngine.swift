@@ -89,7 +89,7 @@ public struct SyncEngine {
                               sink: any SnapshotSink, summary: inout SyncSummary) async throws {
         let reference = resource.reference
         try await pages(of: .entitlements(reference)) { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
+            let page = try await syncer.entitlements(EntitlementsRequest(resource: resource, page: token))
             for entitlement in page.items {
                 try check(checker.entitlement(entitlement, of: reference))
                 try sink.write(.entitlement(entitlement))
@@ -98,7 +98,7 @@ public struct SyncEngine {
             return page.next
         }
         try await pages(of: .grants(reference)) { token in
-            let page = try await syncer.grants(of: resource, page: token)
+            let page = try await syncer.grants(GrantsRequest(resource: resource, page: token))
             for grant in page.items {
                 try check(checker.grant(grant, of: reference))
                 try sink.write(.grant(grant))
