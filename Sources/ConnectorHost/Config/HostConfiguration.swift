@@ -3,7 +3,7 @@ import Foundation
 /// `host-config.json`: where plugins live, the default output, and per-connector values.
 ///
 /// ```json
-/// {"pluginsDirectory": "plugins",
+/// {"pluginsDirectory": "plugins.d",
 ///  "output": {"format": "sqlite", "directory": "."},
 ///  "connectors": {"aha": {"base-url": "https://acme.aha.io"}}}
 /// ```
