@@ -70,22 +70,24 @@ final class ConformanceWalk {
 
     private func children(of resource: Resource, syncer: any ResourceSyncer) async throws {
         let reference = resource.reference
-        try await follow(.entitlements(reference)) { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
-            for entitlement in page.items {
-                note(checker.entitlement(entitlement, of: reference))
-                entitlementCount += 1
-                scan("entitlement \(entitlement.id)", Self.strings(of: entitlement))
-            }
-            return page.next
+        try await items(of: .entitlements(reference), { try await syncer.entitlements(of: resource, page: $0) }) {
+            note(checker.entitlement($0, of: reference))
+            entitlementCount += 1
+            scan("entitlement \($0.id)", Self.strings(of: $0))
         }
-        try await follow(.grants(reference)) { token in
-            let page = try await syncer.grants(of: resource, page: token)
-            for grant in page.items {
-                note(checker.grant(grant, of: reference))
-                grantCount += 1
-                scan("grant \(grant.id)", Self.strings(of: grant))
-            }
+        try await items(of: .grants(reference), { try await syncer.grants(of: resource, page: $0) }) {
+            note(checker.grant($0, of: reference))
+            grantCount += 1
+            scan("grant \($0.id)", Self.strings(of: $0))
+        }
+    }
+
+    /// Hands every item of every page of `listing` to `body`.
+    private func items<Item>(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> Page<Item>,
+                             _ body: (Item) -> Void) async throws {
+        try await follow(listing) { token in
+            let page = try await fetch(token)
+            page.items.forEach(body)
             return page.next
         }
     }
