@@ -9,12 +9,16 @@ final class FakeService: Sendable {
     let tenant: any Tenant
     let traffic: TrafficControl
     let faults: FaultPlan
+    /// How long (ms) each counted request is held before its answer: the time a real API
+    /// spends on a page after its rate limiter counted the request.
+    let latency: ClosedRange<Int>?
     private let truthCache = Mutex<[UInt8]?>(nil)
 
-    init(tenant: any Tenant, traffic: TrafficControl, faults: FaultPlan) {
+    init(tenant: any Tenant, traffic: TrafficControl, faults: FaultPlan, latency: ClosedRange<Int>? = nil) {
         self.tenant = tenant
         self.traffic = traffic
         self.faults = faults
+        self.latency = latency
     }
 
     /// The ground-truth document, built on first use (large tenants make it tens of MB).
@@ -41,6 +45,10 @@ final class FakeService: Sendable {
             return Reply(response: response)
         case .admitted(let n):
             number = n
+        }
+        if let latency, latency.upperBound > 0 {
+            var draw = SplitMix64(seed: StableHash.combine(faults.seed, UInt64(number)))
+            usleep(useconds_t(draw.between(latency.lowerBound, latency.upperBound)) * 1000)
         }
 
         let key = "\(request.method) \(request.target)"

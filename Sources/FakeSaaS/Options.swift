@@ -17,6 +17,8 @@ struct Options {
     var truthPath: String?
     var limits = TrafficControl.Limits()
     var faults = FaultPlan()
+    /// Milliseconds each counted request is held before its answer, drawn per request.
+    var latency: ClosedRange<Int>?
     // Aha!
     var teams = 8
     var virtualUsers = 4
@@ -34,6 +36,7 @@ struct Options {
       common:    --seed N (1) --users N (50) --api-key KEY (test-key) --max-seconds S (600)
                  --port N (0 = any) --truth PATH
       limits:    --rate-limit N/s  --rate-limit-min N  --no-retry-after
+      latency:   --latency MS or MIN-MAX (held after the request is counted, before the answer)
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
                  --fail-after N  --fail-page P
       aha:       --teams N (8) --virtual-users N (4) --extra-users K --drop-member --page-size-max N (200)
@@ -111,6 +114,14 @@ struct Options {
                 guard let n = Int(number), n >= 1 else { throw UsageError(description: "--rate-limit-min: expected N >= 1, got '\(text)'") }
                 options.limits.perMinute = n
             case "--no-retry-after": try noValue(); options.limits.sendRetryAfter = false
+            case "--latency":
+                let text = try value()
+                let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil,
+                      low >= 0, high >= low, high <= 60_000 else {
+                    throw UsageError(description: "--latency: expected MS or MIN-MAX in milliseconds (at most 60000), got '\(text)'")
+                }
+                options.latency = low...high
             case "--fail-rate": options.faults.failRate = try rate()
             case "--reset-rate": options.faults.resetRate = try rate()
             case "--truncate-rate": options.faults.truncateRate = try rate()

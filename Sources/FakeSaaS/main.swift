@@ -44,7 +44,8 @@ case .codefresh:
     tenant = CodefreshTenant(dataset: dataset, apiKey: options.apiKey)
 }
 
-let service = FakeService(tenant: tenant, traffic: TrafficControl(limits: options.limits), faults: options.faults)
+let service = FakeService(tenant: tenant, traffic: TrafficControl(limits: options.limits), faults: options.faults,
+                          latency: options.latency)
 
 let server: HTTPServer
 do {

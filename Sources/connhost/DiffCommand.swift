@@ -10,9 +10,9 @@ enum DiffCommand: Command {
     static let summary = "Compare two snapshots (any formats): added, removed and changed records"
     static let usage = "connhost diff <old> <new> [--sync-id ID] [--old-sync-id ID] [--new-sync-id ID] [--json]"
     static let options = [
-        OptionSpec.value("sync-id", "ID", "c1z only: read this sync of each c1z file (default: its latest finished full sync)"),
-        OptionSpec.value("old-sync-id", "ID", "c1z only: the sync of <old>, e.g. to compare two syncs of one file"),
-        OptionSpec.value("new-sync-id", "ID", "c1z only: the sync of <new>"),
+        OptionSpec.value("sync-id", "ID", "c1z or PostgreSQL: read this sync of each (default: the latest finished full sync)"),
+        OptionSpec.value("old-sync-id", "ID", "c1z or PostgreSQL: the sync of <old>, e.g. to compare two syncs of one file or database"),
+        OptionSpec.value("new-sync-id", "ID", "c1z or PostgreSQL: the sync of <new>"),
         CommonOptions.json, CommonOptions.help,
     ]
 
@@ -52,7 +52,7 @@ enum DiffCommand: Command {
             for (kind, byAction) in diff.counts {
                 summary[kind.rawValue] = Dictionary(uniqueKeysWithValues: byAction.map { ($0.key.rawValue, $0.value) })
             }
-            try invocation.outJSON(Report(equal: diff.isEmpty, old: oldPath, new: newPath,
+            try invocation.outJSON(Report(equal: diff.isEmpty, old: PostgreSQLURL.displayed(oldPath), new: PostgreSQLURL.displayed(newPath),
                                           changes: diff.changes, summary: summary))
         } else {
             var text = diff.lines.joined(separator: "\n")
@@ -63,14 +63,14 @@ enum DiffCommand: Command {
     }
 
     /// The sync ids for `<old>` and `<new>`: `--old-sync-id`/`--new-sync-id`, else
-    /// `--sync-id` for whichever of the two is a c1z file (at least one must be).
+    /// `--sync-id` for whichever of the two is a c1z file or a PostgreSQL URL (at least one must be).
     static func syncIDs(_ parsed: ParsedArguments, _ oldPath: String, _ newPath: String) throws -> (String?, String?) {
         guard let shared = parsed.values["sync-id"] else {
             return (parsed.values["old-sync-id"], parsed.values["new-sync-id"])
         }
-        let isC1Z = try [oldPath, newPath].map { try SnapshotReader(path: $0).format == .c1z }
+        let isC1Z = try [oldPath, newPath].map { try PostgreSQLURL.matches($0) || SnapshotReader(path: $0).format == .c1z }
         guard isC1Z.contains(true) else {
-            throw HostError.usage("--sync-id applies to c1z snapshots; neither \(oldPath) nor \(newPath) is one")
+            throw HostError.usage("--sync-id applies to c1z snapshots and PostgreSQL; neither \(oldPath) nor \(newPath) is one")
         }
         return (parsed.values["old-sync-id"] ?? (isC1Z[0] ? shared : nil),
                 parsed.values["new-sync-id"] ?? (isC1Z[1] ? shared : nil))

@@ -5,11 +5,11 @@ import Foundation
 /// `connhost show <snapshot>`: what a snapshot holds, or the resources of one type.
 enum ShowCommand: Command {
     static let name = "show"
-    static let summary = "Summarise a snapshot file (sqlite, json, ndjson or c1z), or list one resource type"
+    static let summary = "Summarise a snapshot (sqlite, json, ndjson, c1z or a postgresql:// URL), or list one resource type"
     static let usage = "connhost show <snapshot> [--type T] [--sync-id ID] [--json]"
     static let options = [
         OptionSpec.value("type", "T", "list the resources of type T (e.g. user) instead of the counts"),
-        OptionSpec.value("sync-id", "ID", "c1z only: read this sync (default: the latest finished full sync)"),
+        OptionSpec.value("sync-id", "ID", "c1z or PostgreSQL: read this sync (default: the latest finished full sync)"),
         CommonOptions.json, CommonOptions.help,
     ]
 
@@ -37,13 +37,21 @@ enum ShowCommand: Command {
         if parsed.has("help") { invocation.out(help()); return 0 }
         guard let path = parsed.positionals.first else { throw HostError.usage("show needs a snapshot file") }
         guard parsed.positionals.count == 1 else { throw HostError.usage("unexpected argument '\(parsed.positionals[1])'") }
-        let reader = try SnapshotReader(path: path, syncID: parsed.values["sync-id"])
-        let snapshot = try reader.read()
+        let snapshot: Snapshot, formatName: String
+        if PostgreSQLURL.matches(path) {
+            snapshot = try SnapshotReader.read(path, syncID: parsed.values["sync-id"])
+            formatName = "postgresql"
+        } else {
+            let reader = try SnapshotReader(path: path, syncID: parsed.values["sync-id"])
+            snapshot = try reader.read()
+            formatName = reader.format.rawValue
+        }
+        let shown = PostgreSQLURL.displayed(path)
         let counts = snapshot.resourceCounts
         let type = parsed.values["type"]
         if let type, counts[type] == nil {
             let known = snapshot.typeIDs.isEmpty ? "it has none" : "its types are " + snapshot.typeIDs.joined(separator: ", ")
-            throw HostError.usage("\(path) has no resource type '\(type)'; \(known)")
+            throw HostError.usage("\(shown) has no resource type '\(type)'; \(known)")
         }
         let resources = type.map { snapshot.resources(ofType: $0) }
 
@@ -52,11 +60,11 @@ enum ShowCommand: Command {
                                           entitlements: snapshot.entitlements.count, grants: snapshot.grants.count,
                                           resources: resources))
         } else if let type, let resources {
-            invocation.out(table(resources, type: type, path: path))
+            invocation.out(table(resources, type: type, path: shown))
         } else {
             var rows = [("connector", snapshot.connector)]
             if let syncedAt = snapshot.syncedAt { rows.append(("synced at", Timestamp.iso8601(syncedAt))) }
-            rows.append(("format", reader.format.rawValue))
+            rows.append(("format", formatName))
             rows.append(("resources", String(snapshot.resources.count)))
             rows += snapshot.typeIDs.map { ("  \($0)", String(counts[$0] ?? 0)) }
             rows.append(("entitlements", String(snapshot.entitlements.count)))

@@ -2,25 +2,27 @@ import ConnectorHost
 import ConnectorKit
 import Foundation
 
-/// `connhost sync <plugin>...`: run one or more connectors concurrently, each into its own snapshot.
+/// `connhost sync <instance>... | --all`: run one or more connector instances concurrently,
+/// each into its own snapshot.
 enum SyncCommand: Command {
     static let name = "sync"
     static let summary = "Sync one or more connectors and write a snapshot each"
     static let usage = """
-    connhost sync <plugin>... [--<config-field> VALUE]... [--<plugin>.<config-field> VALUE]...
-                  [--output PATH|DIR] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+    connhost sync <instance>... | --all [--<config-field> VALUE]... [--<instance>.<config-field> VALUE]...
+                  [--output PATH|DIR|postgresql://…] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+    An instance is one under "connectors" in host-config.json, or a plugin by its own name.
     """
     static let options = [
-        OptionSpec.value("output", "PATH", "snapshot file (default: <plugin>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several plugins"),
+        OptionSpec.flag("all", "every instance configured in host-config.json"),
+        OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
     ] + SyncOptions.flags + [CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help]
 
-    /// One connector's part of a run, fully resolved before any sync starts.
+    /// One instance's part of a run, fully resolved before any sync starts.
     struct Job {
         var connector: ConfiguredPlugin
-        var format: SnapshotFormat
-        var output: String
+        var destination: SnapshotDestination
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
         var name: String { connector.name }
@@ -28,7 +30,7 @@ enum SyncCommand: Command {
 
     static func run(_ arguments: [String], _ invocation: Invocation) async throws -> Int32 {
         let resolved = try PluginInvocation(arguments: arguments, options: options, plugins: .several,
-                                            missing: "sync needs a plugin name (see connhost list-plugins)",
+                                            missing: "sync needs an instance or plugin name, or --all (see connhost connectors, connhost list-plugins)",
                                             environment: invocation.environment,
                                             executableDirectory: invocation.executableDirectory)
         if resolved.wantsHelp {
@@ -37,10 +39,10 @@ enum SyncCommand: Command {
         }
         let parsed = resolved.arguments
         let syncOptions = try resolved.syncOptions()
-        let outputs = try destinations(parsed, plugins: resolved.plugins, configuration: try resolved.hostConfiguration())
-        let jobs = try zip(resolved.plugins, outputs).map { plugin, destination in
-            Job(connector: try resolved.configure(plugin, options: syncOptions), format: destination.0, output: destination.1,
-                unchanged: FileManager.default.fileExists(atPath: destination.1) ? "; \(destination.1) was not changed" : "")
+        let outputs = try destinations(parsed, names: resolved.targets.map(\.name), configuration: try resolved.hostConfiguration())
+        let jobs = try zip(resolved.targets, outputs).map { target, destination in
+            Job(connector: try resolved.configure(target, options: syncOptions, moreSecrets: destination.secrets),
+                destination: destination, unchanged: destination.unchangedNote)
         }
 
         let started = Date()
@@ -67,20 +69,21 @@ enum SyncCommand: Command {
         var reports: [Report] = []
         for (job, result) in zip(jobs, results) {
             switch result {
-            case .success(let summary):
+            case .success(var summary):
+                if job.name != job.connector.plugin.metadata.name { summary.instance = job.name }
                 for warning in summary.warnings { invocation.err("warning: \(job.name): \(warning)") }
-                reports.append(Report(summary: summary, output: job.output, format: job.format.rawValue, error: nil))
+                reports.append(Report(summary: summary, output: job.destination.description, format: job.destination.formatName, error: nil))
                 if !parsed.has("json") {
-                    if job.output == "-" {
+                    if job.destination.description == "-" {
                         FileHandle.standardError.write(Data("\(summary.line)\n".utf8))
                     } else {
-                        invocation.out("\(summary.line) -> \(job.output)")
+                        invocation.out("\(summary.line) -> \(job.destination)")
                     }
                 }
             case .failure(let error):
                 let message = ErrorReport.message(for: error, connector: job.name, redact: job.connector.context.redact) + job.unchanged
                 invocation.err(message)
-                reports.append(Report(summary: nil, output: job.output, format: job.format.rawValue, error: message))
+                reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
                 status = max(status, ErrorReport.status(for: error))
             }
         }
@@ -102,7 +105,7 @@ enum SyncCommand: Command {
                        invocation: Invocation) async -> Result<SyncSummary, any Error> {
         let sink: any SnapshotSink
         do {
-            sink = try job.format.makeSink(destination: job.output)
+            sink = try job.destination.makeSink()
         } catch {
             return .failure(error)
         }
@@ -129,32 +132,46 @@ enum SyncCommand: Command {
         }
     }
 
-    /// Format and output path per plugin. With several plugins `--output` must be a directory.
-    static func destinations(_ parsed: ParsedArguments, plugins: [LoadedPlugin],
-                             configuration: HostConfiguration) throws -> [(SnapshotFormat, String)] {
+    /// Where each instance's snapshot goes. With several instances `--output` must be a
+    /// directory or a PostgreSQL URL (one database holds them all, each run under its
+    /// instance's name).
+    static func destinations(_ parsed: ParsedArguments, names: [String],
+                             configuration: HostConfiguration) throws -> [SnapshotDestination] {
         let explicitFormat = try parsed.values["format"].map(SnapshotFormat.parse)
+        if let output = parsed.values["output"], PostgreSQLURL.matches(output) {
+            guard explicitFormat == nil else { throw HostError.usage("--format applies to files, not to a PostgreSQL --output") }
+            let url = try PostgreSQLURL(output)
+            guard url.syncID == nil else { throw HostError.usage("?sync= picks what show and diff read; sync cannot write into an old sync") }
+            guard url.connector == nil || names.count == 1 else {
+                throw HostError.usage("?connector= names one sync; with several connectors leave it out (each records under its own name)")
+            }
+            return try names.map { name in
+                url.connector != nil ? .postgresql(url)
+                    : .postgresql(try PostgreSQLURL(output + (output.contains("?") ? "&" : "?") + "connector=" + name))
+            }
+        }
         let configured = try configuration.outputFormat.map(SnapshotFormat.parse)
         var directory = configuration.outputDirectory ?? FileManager.default.currentDirectoryPath
         if let output = parsed.values["output"] {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
-            if plugins.count > 1 {
+            if names.count > 1 {
                 guard output != "-", exists, isDirectory.boolValue else {
-                    throw HostError.usage("with several plugins, --output must be an existing directory")
+                    throw HostError.usage("with several connectors, --output must be an existing directory")
                 }
                 directory = output
             } else if !(exists && isDirectory.boolValue) {
                 let format = explicitFormat ?? SnapshotFormat.inferred(fromPath: output)
                     ?? (output == "-" ? .ndjson : configured ?? .sqlite)
-                return [(format, output)]
+                return [.file(format, path: output)]
             } else {
                 directory = output
             }
         }
         let format = explicitFormat ?? configured ?? .sqlite
         let stamp = Timestamp.compact(Date())
-        return plugins.map { plugin in
-            (format, (directory as NSString).appendingPathComponent("\(plugin.metadata.name)-\(stamp).\(format.fileExtension)"))
+        return names.map { name in
+            .file(format, path: (directory as NSString).appendingPathComponent("\(name)-\(stamp).\(format.fileExtension)"))
         }
     }
 }

@@ -54,7 +54,11 @@ enum SnapshotFixture {
 
     /// Writes `records` as a committed snapshot of `format` at `path`.
     static func write(_ format: SnapshotFormat, to path: String, records: [SnapshotRecord] = records) throws {
-        let sink = try format.makeSink(destination: path)
+        try write(into: format.makeSink(destination: path), records: records)
+    }
+
+    /// Streams `records` into `sink` and commits them, as a sync would.
+    static func write(into sink: any SnapshotSink, records: [SnapshotRecord] = records) throws {
         try sink.begin(connector: connector, pluginVersion: "1.2.3")
         for record in records { try sink.write(record) }
         try sink.commit(summary)

@@ -101,6 +101,17 @@ struct RateLimiterTests {
         #expect(abs(starts[2] - 1.1) < 1e-6, "\(starts)")
     }
 
+    @Test func inTheFirstWindowTheExcessIsOverTheQuickestRoundTrip() async throws {
+        let clock = VirtualClock()
+        let limiter = Limiter([.perSecond(10)], margin: 0, clock: clock)
+        // Request 0 opens the connection (200 ms); the nine after it take 50 ms.
+        _ = try await Self.sequentialStarts(limiter, count: 1, clock: clock, roundTrip: 0.2)
+        _ = try await Self.sequentialStarts(limiter, count: 9, clock: clock, roundTrip: 0.05)
+        let tenth = try await limiter.acquire()
+        #expect(tenth.id == 10)
+        #expect(abs(tenth.startedAt.seconds - 1.15) < 1e-6, "started at \(tenth.startedAt.seconds)s")
+    }
+
     @Test func aRequestThatNeverCompletesCostsAtMostOneMoreWindow() async throws {
         let clock = VirtualClock()
         let limiter = Limiter([.perSecond(1)], margin: 0, clock: clock)

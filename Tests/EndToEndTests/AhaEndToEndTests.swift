@@ -132,7 +132,7 @@ struct AhaEndToEndTests {
 struct InterruptTests {
     @Test(arguments: [("sqlite", SIGTERM), ("json", SIGINT), ("ndjson", SIGTERM)])
     func interruptedSyncLeavesThePreviousSnapshot(format: String, signo: Int32) async throws {
-        let tenant = try await FakeTenant("aha", ["--users", "8000", "--teams", "3", "--stall-ms", "400", "--stall-rate", "1"])
+        let tenant = try await FakeTenant("aha", ["--users", "8000", "--teams", "3", "--stall-ms", "2000", "--stall-rate", "1"])
         let work = try TemporaryDirectory()
         let path = work.file("aha.\(format)")
         let previous = Data("previous snapshot\n".utf8)
@@ -140,7 +140,7 @@ struct InterruptTests {
 
         let sync = try ChildProcess(Products.connhost, ["sync", "aha", "--base-url", tenant.url, "--api-key", tenant.apiKey,
                                                         "--rate-limit", "1000/s", "--format", format, "--output", path])
-        // 16 pages at 400 ms each: stopped once the tenant has served a few, somewhere in the middle.
+        // 41 pages at 2 s each: stopped once the tenant has served a few, long before the end.
         #expect(try await eventually { (try await tenant.stats()["requests"] as? Int ?? 0) >= 3 || !sync.isRunning })
         #expect(sync.isRunning)
         sync.send(signo)

@@ -179,7 +179,7 @@ struct C1ZEndToEndTests {
     }
 
     @Test func failedOrInterruptedSyncLeavesThePreviousC1Z() async throws {
-        let tenant = try await FakeTenant("aha", ["--users", "8000", "--teams", "3", "--stall-ms", "400", "--stall-rate", "1"])
+        let tenant = try await FakeTenant("aha", ["--users", "8000", "--teams", "3", "--stall-ms", "2000", "--stall-rate", "1"])
         let work = try TemporaryDirectory("c1z")
         let path = work.file("aha.c1z")
         let previous = Data("previous snapshot\n".utf8)

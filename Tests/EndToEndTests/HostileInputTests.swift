@@ -270,7 +270,7 @@ struct HostileInputTests {
     @Test func unscopedSecretInARunOfSeveralPluginsIsAUsageError() async throws {
         let work = try TemporaryDirectory()
         let result = try await connhost(["sync", "aha", "codefresh", "--api-key", "key-for-whom-9", "--output", work.path])
-        expect(result, status: 2, line: "connhost: --api-key is a secret and this run has several plugins; "
+        expect(result, status: 2, line: "connhost: --api-key is a secret and this run has several connectors; "
                + "give it to each one that needs it: --aha.api-key, --codefresh.api-key")
         #expect(!result.output.contains("key-for-whom-9"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path).isEmpty)

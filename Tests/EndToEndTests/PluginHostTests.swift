@@ -134,7 +134,10 @@ struct PluginHostTests {
         // pluginsDirectory is relative to the configuration file.
         try FileManager.default.createSymbolicLink(atPath: work.file("drop-ins"), withDestinationPath: plugins.path)
         let config = work.file("host-config.json")
-        try Data(#"{"pluginsDirectory": "drop-ins", "connectors": {"hello": {"count": "7", "token": "file-token-value"}}}"#.utf8)
+        // The secret by reference: a file only its owner reads (a value here would be refused).
+        FileManager.default.createFile(atPath: work.file("hello.token"), contents: Data("file-token-value\n".utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        try Data(#"{"pluginsDirectory": "drop-ins", "connectors": {"hello": {"count": "7", "token": {"file": "hello.token"}}}}"#.utf8)
             .write(to: URL(fileURLWithPath: config))
 
         func things(_ extra: [String], environment: [String: String] = [:]) async throws -> Int? {

@@ -3,15 +3,19 @@ import Foundation
 import Glibc
 #endif
 
-/// A tiny HTTP listener on 127.0.0.1 that hands over one request head at a time: enough
-/// to receive an OAuth redirect from the user's browser, with no package and no server.
+/// A tiny HTTP listener that hands over one request head at a time: enough to receive an
+/// OAuth redirect from the user's browser, or to answer `connhost serve`'s `/healthz`,
+/// `/metrics` and status page, with no package and no server.
 ///
-/// Bound to the loopback address only, so nothing off this machine can reach it. Several
-/// connections may be open at once (browsers pre-connect, or ask for `/favicon.ico`); each
-/// is read as it becomes ready, so an idle one cannot hold up the real redirect.
+/// Bound to 127.0.0.1 unless told otherwise, so nothing off this machine can reach it.
+/// Several connections may be open at once (browsers pre-connect, or ask for
+/// `/favicon.ico`); each is read as it becomes ready, so an idle one cannot hold up the
+/// others. Every answer closes its connection. Calls block: run it on a thread of its own.
 public final class LoopbackListener: @unchecked Sendable {
-    /// The port listened on.
+    /// The port listened on (the one the system picked when asked for port 0).
     public let port: UInt16
+    /// The IPv4 address listened on, e.g. `127.0.0.1`.
+    public let host: String
     private var listenFD: Int32
     private var pending: [Int32: [UInt8]] = [:]
     private static let maxHead = 16 * 1024
@@ -33,50 +37,56 @@ public final class LoopbackListener: @unchecked Sendable {
 
         /// Sends a small HTML page and closes the connection.
         public func respond(status: Int, title: String, message: String) {
-            guard fd >= 0 else { return }
             let body = """
-            <!doctype html><html><head><meta charset="utf-8"><title>\(Self.escape(title))</title></head>
-            <body style="font-family: sans-serif; margin: 3em"><h1>\(Self.escape(title))</h1><p>\(Self.escape(message))</p></body></html>
+            <!doctype html><html><head><meta charset="utf-8"><title>\(HTMLEscape.text(title))</title></head>
+            <body style="font-family: sans-serif; margin: 3em"><h1>\(HTMLEscape.text(title))</h1><p>\(HTMLEscape.text(message))</p></body></html>
 
             """
-            let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
-                          431: "Request Header Fields Too Large", 502: "Bad Gateway"][status] ?? "Status"
-            let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/html; charset=utf-8\r\n"
-                + "Content-Length: \(body.utf8.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
-            LoopbackListener.sendAll(fd, Array((head + body).utf8))
-            Glibc.close(fd)
-            fd = -1
+            respond(status: status, contentType: "text/html; charset=utf-8", body: Array(body.utf8))
         }
 
-        static func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        /// Sends `body` with `status` and closes the connection; a `HEAD` request gets the
+        /// head only.
+        public func respond(status: Int, contentType: String, body: [UInt8]) {
+            guard fd >= 0 else { return }
+            let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+                          431: "Request Header Fields Too Large", 500: "Internal Server Error", 502: "Bad Gateway",
+                          503: "Service Unavailable"][status] ?? "Status"
+            let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\n"
+                + "Content-Length: \(body.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
+            LoopbackListener.sendAll(fd, Array(head.utf8) + (method == "HEAD" ? [] : body))
+            Glibc.close(fd)
+            fd = -1
         }
 
         deinit { if fd >= 0 { Glibc.close(fd) } }
     }
 
-    /// Binds 127.0.0.1:`port` and listens.
-    public init(port: UInt16) throws {
+    /// Binds `host`:`port` (an IPv4 address; port 0 lets the system pick a free one) and listens.
+    public init(port: UInt16, host: String = "127.0.0.1") throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            throw HostError.usage("cannot listen on \(host):\(port): not an IPv4 address")
+        }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HostError.failed("cannot open a socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         // A previous run's connections in TIME_WAIT must not keep the fixed port busy.
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound == 0, listen(fd, 16) == 0 else {
+        guard bound, listen(fd, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
-            throw HostError.failed("cannot listen on 127.0.0.1:\(port): \(reason)")
+            throw HostError.failed("cannot listen on \(host):\(port): \(reason)")
         }
         listenFD = fd
-        self.port = port
+        self.host = host
+        self.port = UInt16(bigEndian: address.sin_port)
     }
 
     /// The next complete request head, or `nil` when `deadline` passes first.
@@ -98,6 +108,9 @@ public final class LoopbackListener: @unchecked Sendable {
                 let client = accept(listenFD, nil, nil)
                 if client >= 0 {
                     _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                    // A client that stops reading must not hold the answering thread for long.
+                    var limit = timeval(tv_sec: 5, tv_usec: 0)
+                    setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
                     if pending.count >= Self.maxPending, let oldest = pending.keys.min() {
                         Glibc.close(oldest)
                         pending[oldest] = nil
@@ -120,13 +133,15 @@ public final class LoopbackListener: @unchecked Sendable {
         }
         var buffer = pending[fd] ?? []
         buffer += chunk[0..<n]
-        guard let end = Self.headEnd(buffer) else {
-            if buffer.count > Self.maxHead {
-                pending[fd] = nil
-                Request(method: "", target: "", fd: fd).respond(status: 431, title: "Request too large", message: "")
-            } else {
-                pending[fd] = buffer
-            }
+        let end = Self.headEnd(buffer)
+        // A head longer than the limit is refused whether or not its end arrived in this read.
+        if end.map({ $0 > Self.maxHead }) ?? (buffer.count > Self.maxHead) {
+            pending[fd] = nil
+            Request(method: "", target: "", fd: fd).respond(status: 431, title: "Request too large", message: "")
+            return nil
+        }
+        guard let end else {
+            pending[fd] = buffer
             return nil
         }
         pending[fd] = nil

@@ -2,10 +2,10 @@ import ConnectorKit
 import Foundation
 
 /// How a command that runs plugins (`sync`, `validate`, `auth`, `check-plugin`) gets from
-/// its arguments to configured plugins: the host configuration located, the plugins
-/// loaded (by name from the catalog, or one file), the arguments parsed against the
-/// command's options plus the plugins' config flags, and each plugin's configuration and
-/// context resolved.
+/// its arguments to configured connectors: the host configuration located, the connector
+/// instances named (or `--all`) and their plugins loaded (or one plugin file), the
+/// arguments parsed against the command's options plus the plugins' config flags, and each
+/// instance's configuration and context resolved.
 ///
 /// Parsing happens twice because a plugin's flags are known only once it is loaded: a
 /// lenient pass finds `--config`, `--plugins-dir` and the positionals, a strict pass
@@ -13,16 +13,19 @@ import Foundation
 public struct PluginInvocation {
     /// How the command names its plugins.
     public enum Plugins {
-        /// One plugin name, the only positional.
+        /// One instance (or plugin) name, the only positional.
         case one
-        /// One or more plugin names, each at most once; config flags of several plugins
-        /// may be scoped (`--aha.base-url`).
+        /// One or more instance names, each at most once, or `--all` when the command has
+        /// that flag; config flags of several instances may be scoped (`--acme.base-url`).
         case several
     }
 
     /// The arguments, parsed strictly once the plugins are known.
     public let arguments: ParsedArguments
-    /// The plugins named, in order; empty when only help was asked for.
+    /// The connector instances named, in order; empty when only help was asked for, or
+    /// for a plugin given as a file.
+    public let targets: [ConnectorTarget]
+    /// Their plugins (or the plugin file's), in order.
     public let plugins: [LoadedPlugin]
     /// The host configuration in force (`--config`, `$CONNHOST_CONFIG`, `./host-config.json`),
     /// or why it could not be read (a plugin given as a file may be checked without one).
@@ -50,10 +53,12 @@ public struct PluginInvocation {
         }
         self.environment = environment
         let names = loose.positionals
-        guard !names.isEmpty else {
+        let all = loose.has("all")
+        guard !names.isEmpty || all else {
             guard loose.has("help") else { throw HostError.usage(missing()) }
             self.arguments = loose
             self.plugins = []
+            self.targets = []
             pluginFile = nil
             let catalog = try? loadCatalog()
             self.catalog = catalog
@@ -64,19 +69,23 @@ public struct PluginInvocation {
         case .one:
             guard names.count == 1 else { throw HostError.usage("unexpected argument '\(names[1])'") }
         case .several:
+            if all && !names.isEmpty {
+                throw HostError.usage("--all syncs every configured instance; name instances or give --all, not both")
+            }
             if let repeated = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-                throw HostError.usage("plugin '\(repeated)' is named twice")
+                throw HostError.usage("'\(repeated)' is named twice")
             }
         }
         let catalog = try loadCatalog()
-        let loaded = try names.map { try catalog.plugin(named: $0) }
-        let pluginOptions = loaded.flatMap { PluginOptions.options(of: $0, scoped: loaded.count > 1) }
+        let targets = all ? try catalog.allTargets() : try names.map(catalog.target(named:))
+        let pluginOptions = targets.flatMap { PluginOptions.options(of: $0.plugin, scope: targets.count > 1 ? $0.name : nil) }
         self.arguments = try ParsedArguments.parse(arguments, options: options + pluginOptions)
-        self.plugins = loaded
+        self.targets = targets
+        self.plugins = targets.map(\.plugin)
         self.catalog = catalog
         pluginFile = nil
         located = .success(catalog.configuration)
-        if !wantsHelp { try PluginOptions.requireScopedSecrets(of: loaded, in: self.arguments.values) }
+        if !wantsHelp { try PluginOptions.requireScopedSecrets(of: targets, in: self.arguments.values) }
     }
 
     /// Loads the plugin file that is the only positional with ``PluginLoader/load(path:)``,
@@ -89,6 +98,7 @@ public struct PluginInvocation {
         self.environment = environment
         catalog = nil
         located = Result { try HostConfiguration.locate(flag: loose.values["config"], environment: environment) }
+        targets = []
         guard let path = loose.positionals.first else {
             guard loose.has("help") else { throw HostError.usage(missing()) }
             self.arguments = loose
@@ -116,25 +126,46 @@ public struct PluginInvocation {
         try SyncOptions(environment: environment, arguments: arguments)
     }
 
+    /// The plugin's own default instance (a plugin given as a file is one).
+    private func defaultTarget(of plugin: LoadedPlugin) throws -> ConnectorTarget {
+        try targets.first { $0.plugin.path == plugin.path }
+            ?? ConnectorTarget(instance: hostConfiguration().instance(named: plugin.metadata.name), plugin: plugin)
+    }
+
     /// Whether any config value of `plugin` is given, by flag, environment variable or
     /// host configuration (before defaults).
     public func givesConfiguration(for plugin: LoadedPlugin) throws -> Bool {
-        let flags = PluginOptions.flags(for: plugin, in: arguments.values)
-        let fromFile = try hostConfiguration().connectors[plugin.metadata.name] ?? [:]
+        let target = try defaultTarget(of: plugin)
+        let flags = PluginOptions.flags(for: target, in: arguments.values)
         return plugin.metadata.configFields.contains {
-            flags[$0.name] != nil || environment[$0.env]?.isEmpty == false || fromFile[$0.name] != nil
+            flags[$0.name] != nil || environment[$0.env]?.isEmpty == false
+                || target.instance.values[$0.name] != nil || target.instance.references[$0.name] != nil
         }
     }
 
-    /// The configuration of `plugin`: its flags, then environment, host configuration and
-    /// defaults; a missing required field or an unknown host-configuration key is a usage error.
-    public func configuration(for plugin: LoadedPlugin) throws -> ConnectorConfiguration {
-        try ConfigResolver(flags: PluginOptions.flags(for: plugin, in: arguments.values), environment: environment,
-                           hostConfiguration: hostConfiguration()).resolve(plugin.metadata)
+    /// The configuration of `target`: its flags, then (in a run of one) the fields' own
+    /// environment variables, the instance in the host configuration, and defaults; a
+    /// missing required field, an unknown key, a secret written as a value or a reference
+    /// that does not resolve is a usage error.
+    public func configuration(for target: ConnectorTarget) throws -> ConnectorConfiguration {
+        try ConfigResolver(flags: PluginOptions.flags(for: target, in: arguments.values), environment: environment,
+                           hostConfiguration: hostConfiguration())
+            .resolve(target.plugin.metadata, instance: target.instance, fieldVariables: targets.count <= 1)
     }
 
-    /// `plugin` with its configuration and a context under `options`.
+    /// The configuration of `plugin`'s default instance.
+    public func configuration(for plugin: LoadedPlugin) throws -> ConnectorConfiguration {
+        try configuration(for: try defaultTarget(of: plugin))
+    }
+
+    /// `target` with its configuration and a context under `options`, redacting also `moreSecrets`.
+    public func configure(_ target: ConnectorTarget, options: SyncOptions, moreSecrets: [String] = []) throws -> ConfiguredPlugin {
+        ConfiguredPlugin(plugin: target.plugin, config: try configuration(for: target), options: options, name: target.name,
+                         moreSecrets: moreSecrets)
+    }
+
+    /// `plugin`'s default instance with its configuration and a context under `options`.
     public func configure(_ plugin: LoadedPlugin, options: SyncOptions) throws -> ConfiguredPlugin {
-        ConfiguredPlugin(plugin: plugin, config: try configuration(for: plugin), options: options)
+        try configure(try defaultTarget(of: plugin), options: options)
     }
 }

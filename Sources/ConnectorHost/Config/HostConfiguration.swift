@@ -1,13 +1,18 @@
 import Foundation
 
-/// `host-config.json`: where plugins live, the default output, and per-connector values.
+/// `host-config.json`: where plugins live, the default output, the connector instances,
+/// and where `connhost serve` keeps its state.
 ///
 /// ```json
 /// {"pluginsDirectory": "plugins.d",
 ///  "output": {"format": "sqlite", "directory": "."},
-///  "connectors": {"aha": {"base-url": "https://acme.aha.io"}}}
+///  "state": {"directory": "state", "keep": 30},
+///  "serve": {"listen": "127.0.0.1:9464"},
+///  "connectors": {"acme": {"plugin": "aha", "base-url": "https://acme.aha.io",
+///                          "api-key": {"env": "ACME_AHA_KEY"}, "schedule": "every 6h"}}}
 /// ```
-/// Relative paths are relative to the file. Secrets belong in the environment, not here.
+/// Relative paths are relative to the file. Secrets are references (``SecretReference``),
+/// never values.
 /// Unknown keys are errors with a suggestion, as unknown flags are (a typo must not be
 /// silently ignored); a connector's keys are checked against its plugin by ``ConfigResolver``.
 public struct HostConfiguration: Sendable {
@@ -19,14 +24,21 @@ public struct HostConfiguration: Sendable {
     public var outputFormat: String?
     /// Absolute directory for default output paths.
     public var outputDirectory: String?
-    /// Config values by connector name, then field name.
-    public var connectors: [String: [String: String]] = [:]
+    /// The configured connector instances by name.
+    public var connectors: [String: ConnectorInstance] = [:]
+    /// Absolute directory of `connhost serve`'s snapshots and history.
+    public var stateDirectory: String?
+    /// How many successful snapshots `connhost serve` keeps per instance.
+    public var keep: Int?
+    /// The address `connhost serve` listens on (`127.0.0.1:9464`).
+    public var listen: String?
 
     /// An empty configuration.
     public init() {}
 
     /// The keys the file may hold, each with the keys of its object (empty: a string).
-    static let schema: [String: [String]] = ["pluginsDirectory": [], "output": ["format", "directory"], "connectors": []]
+    static let schema: [String: [String]] = ["pluginsDirectory": [], "output": ["format", "directory"], "connectors": [],
+                                             "state": ["directory", "keep"], "serve": ["listen"]]
 
     /// Reads `path`; a missing or malformed file, a value of the wrong type or an unknown key is
     /// a configuration error naming the file, the key path and what was expected.
@@ -67,15 +79,10 @@ public struct HostConfiguration: Sendable {
         }
         guard let top = root as? [String: Any] else { throw invalid("the top level must be an object, not \(kind(of: root))") }
         try requireKnown(top, Array(schema.keys), in: "")
-        let output = try object(top["output"], "output") ?? [:]
-        try requireKnown(output, schema["output"] ?? [], in: "output.")
-        var connectors: [String: [String: String]] = [:]
-        for (name, entry) in try object(top["connectors"], "connectors") ?? [:] {
-            var fields: [String: String] = [:]
-            for (field, value) in try object(entry, "connectors.\(name)") ?? [:] {
-                fields[field] = try string(value, "connectors.\(name).\(field)")
-            }
-            connectors[name] = fields
+        var sections: [String: [String: Any]] = [:]
+        for section in ["output", "state", "serve"] {
+            sections[section] = try object(top[section], section) ?? [:]
+            try requireKnown(sections[section] ?? [:], schema[section] ?? [], in: "\(section).")
         }
 
         let base = ((path as NSString).deletingLastPathComponent as NSString)
@@ -83,13 +90,64 @@ public struct HostConfiguration: Sendable {
             guard let value, !value.isEmpty else { return nil }
             return value.hasPrefix("/") ? value : (base.appendingPathComponent(value) as NSString).standardizingPath
         }
+        var connectors: [String: ConnectorInstance] = [:]
+        for (name, entry) in try object(top["connectors"], "connectors") ?? [:] {
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), name.first != "-" else {
+                throw invalid("connectors.\(name): an instance name is letters, digits, '-' and '_' (it names files and flags)")
+            }
+            var instance = ConnectorInstance(name: name)
+            for (field, value) in try object(entry, "connectors.\(name)") ?? [:] {
+                let keyPath = "connectors.\(name).\(field)"
+                switch field {
+                case "plugin": instance.plugin = try string(value, keyPath) ?? name
+                case "schedule": instance.schedule = try string(value, keyPath)
+                default:
+                    if let reference = value as? [String: Any] {
+                        instance.references[field] = try secretReference(reference, keyPath, base: absolute, invalid: invalid)
+                    } else {
+                        instance.values[field] = try string(value, keyPath)
+                    }
+                }
+            }
+            connectors[name] = instance
+        }
         var config = HostConfiguration()
         config.path = path
         config.pluginsDirectory = absolute(try string(top["pluginsDirectory"], "pluginsDirectory"))
-        config.outputFormat = try string(output["format"], "output.format")
-        config.outputDirectory = absolute(try string(output["directory"], "output.directory"))
+        config.outputFormat = try string(sections["output"]?["format"], "output.format")
+        config.outputDirectory = absolute(try string(sections["output"]?["directory"], "output.directory"))
+        config.stateDirectory = absolute(try string(sections["state"]?["directory"], "state.directory"))
+        if let keep = sections["state"]?["keep"] {
+            guard let number = keep as? NSNumber, String(cString: number.objCType) != "c",
+                  number.doubleValue == number.doubleValue.rounded(), (1...10_000).contains(number.intValue) else {
+                throw invalid("state.keep must be a whole number from 1 to 10000, not \(kind(of: keep)) \(keep)")
+            }
+            config.keep = number.intValue
+        }
+        config.listen = try string(sections["serve"]?["listen"], "serve.listen")
         config.connectors = connectors
         return config
+    }
+
+    /// `{"env": NAME}` or `{"file": PATH}`, exactly one of them, a non-empty string.
+    private static func secretReference(_ object: [String: Any], _ keyPath: String, base: (String?) -> String?,
+                                        invalid: (String) -> HostError) throws -> SecretReference {
+        let usage = "\(keyPath) must be a string or a reference, {\"env\": \"NAME\"} or {\"file\": \"PATH\"}"
+        guard object.count == 1, let (kind, value) = object.first, let text = value as? String, !text.isEmpty else {
+            throw invalid(usage)
+        }
+        switch kind {
+        case "env": return .environment(text)
+        case "file": return .file(base(text) ?? text)
+        default:
+            let hint = ParsedArguments.closest(to: kind, in: ["env", "file"]).map { "; did you mean '\($0)'?" } ?? ""
+            throw invalid("\(keyPath): unknown reference '\(kind)'\(hint) (\(usage))")
+        }
+    }
+
+    /// The configured instance `name`, or the plugin's own default instance of that name.
+    public func instance(named name: String) -> ConnectorInstance {
+        connectors[name] ?? ConnectorInstance(name: name)
     }
 
     /// `a number`, `an array`… for a message about a value of the wrong type.

@@ -1,24 +1,26 @@
 import ConnectorKit
 
 /// A plugin with its resolved configuration and the context its sessions run in (timeouts,
-/// retries, and redaction of its secret values).
+/// retries, and redaction of its secret values): one connector instance, ready to sync.
 public struct ConfiguredPlugin {
     /// The plugin.
     public let plugin: LoadedPlugin
+    /// The instance's name (`acme`); the plugin's own name for its default instance.
+    public let name: String
     /// Its configuration, resolved from flags, environment, host configuration and defaults.
     public let config: ConnectorConfiguration
     /// The context for its sessions, redacting the secret values of `config`.
     public let context: ConnectorContext
 
-    /// Configures `plugin` with `config`, under `options`.
-    public init(plugin: LoadedPlugin, config: ConnectorConfiguration, options: SyncOptions) {
+    /// Configures `plugin` with `config`, under `options`, as the instance `name`; the context
+    /// redacts `config`'s secret values and `moreSecrets` (e.g. a database password).
+    public init(plugin: LoadedPlugin, config: ConnectorConfiguration, options: SyncOptions, name: String? = nil,
+                moreSecrets: [String] = []) {
         self.plugin = plugin
+        self.name = name ?? plugin.metadata.name
         self.config = config
-        context = options.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata))
+        context = options.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata) + moreSecrets)
     }
-
-    /// The plugin's name.
-    public var name: String { plugin.metadata.name }
 
     /// A session of the plugin's connector (throws what the plugin rejects in `config`).
     public func makeSession() throws -> any ConnectorSession {

@@ -34,6 +34,9 @@ public struct SnapshotReader {
         self.path = path
         self.syncID = syncID
         self.scratchDirectory = scratchDirectory
+        guard !PostgreSQLURL.matches(path) else {
+            throw HostError.usage("\(PostgreSQLURL.displayed(path)) is a database, not a snapshot file (use SnapshotReader.read)")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw HostError.usage("no such snapshot file: \(path)")
@@ -53,9 +56,13 @@ public struct SnapshotReader {
         }
     }
 
-    /// Reads the snapshot at `path`, whatever its format.
+    /// Reads the snapshot at `path`, whatever its format, or the sync a `postgresql://`
+    /// URL names (its latest successful one unless `syncID` or `?sync=` says otherwise).
     public static func read(_ path: String, syncID: String? = nil, scratchDirectory: String = NSTemporaryDirectory()) throws -> Snapshot {
-        try SnapshotReader(path: path, syncID: syncID, scratchDirectory: scratchDirectory).read()
+        if PostgreSQLURL.matches(path) {
+            return try PostgreSQLSnapshotReader(url: PostgreSQLURL(path), syncID: syncID).read()
+        }
+        return try SnapshotReader(path: path, syncID: syncID, scratchDirectory: scratchDirectory).read()
     }
 
     /// Reads the whole snapshot.

@@ -34,6 +34,7 @@ public struct SyncEngine {
             let counts = context.metrics.counts
             summary.requests = counts.requests
             summary.retries = counts.retries
+            summary.rateLimited = counts.rateLimited
             try sink.commit(summary)
             return summary
         } catch {
@@ -50,11 +51,26 @@ public struct SyncEngine {
             try check(checker.syncer(syncer.resourceType).map { [$0] } ?? [])
             try sink.write(.resourceType(syncer.resourceType))
         }
-        for syncer in syncers {
+
+        // Every later type's first page is asked for as soon as the first type's first page is
+        // in, so a type's listing never waits a round trip for the one before it to end
+        // (under a rate limit, that wait is time the window cannot use). Not before: syncers
+        // of one session may share a first response (Codefresh's account). One page per
+        // type: memory stays bounded.
+        var firstPages: [Task<Page<Resource>, any Error>] = []
+        defer { firstPages.forEach { $0.cancel() } }
+        for (index, syncer) in syncers.enumerated() {
             let type = syncer.resourceType.id
             checker.startListing(type)
             try await pages(of: .resources(type)) { token in
-                let page = try await syncer.list(ListRequest(page: token))
+                let page = if token == nil, index > 0 {
+                    try await firstPages[index - 1].value
+                } else {
+                    try await syncer.list(ListRequest(page: token))
+                }
+                if index == 0 && token == nil {
+                    firstPages = syncers.dropFirst().map { later in Task { try await later.list(ListRequest(page: nil)) } }
+                }
                 for resource in page.items {
                     try check(checker.resource(resource, listedBy: type))
                     try sink.write(.resource(resource))

@@ -26,6 +26,18 @@ struct LoopbackHTTP: Sendable {
         }
         let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let request = Array("GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nUser-Agent: connhost-tests\r\nConnection: close\r\n\r\n".utf8)
+        return try parse(blockingExchange(request, host: host, port: port, timeout: timeout), from: url)
+    }
+
+    /// Sends `request` as it is to `host`:`port` and reads until the server closes, on a
+    /// thread of its own: for requests `get` cannot make (HEAD, oversized heads).
+    static func exchange(_ request: [UInt8], host: String = "127.0.0.1", port: Int,
+                         timeout: TimeInterval = 30) async throws -> LoopbackHTTP {
+        try await onThread { try parse(blockingExchange(request, host: host, port: port, timeout: timeout), from: "\(host):\(port)") }
+    }
+
+    private static func blockingExchange(_ request: [UInt8], host: String, port: Int, timeout: TimeInterval) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HostError.failed("socket failed") }
         defer { close(fd) }
@@ -39,7 +51,6 @@ struct LoopbackHTTP: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw HostError.failed("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))") }
-        let request = Array("GET \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nUser-Agent: connhost-tests\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var response = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -48,6 +59,10 @@ struct LoopbackHTTP: Sendable {
             if n <= 0 { break }
             response += chunk[0..<n]
         }
+        return response
+    }
+
+    private static func parse(_ response: [UInt8], from url: String) throws -> LoopbackHTTP {
         let text = String(decoding: response, as: UTF8.self)
         guard let headEnd = text.range(of: "\r\n\r\n") else { throw HostError.failed("no HTTP response from \(url): \(text)") }
         let lines = text[..<headEnd.lowerBound].components(separatedBy: "\r\n")
@@ -62,22 +77,7 @@ struct LoopbackHTTP: Sendable {
     }
 
     /// A port that was free a moment ago on 127.0.0.1 (for a test's redirect URI).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw HostError.failed("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try freeLoopbackPort() }
 
     /// The decoded query parameters of `url`.
     static func query(_ url: String) -> [String: String] {

@@ -15,9 +15,8 @@ final class RequestCanary: @unchecked Sendable {
     private let finished = DispatchGroup()
 
     init(lifetime: TimeInterval = 120) throws {
-        let port = try LoopbackHTTP.freePort()
-        listener = try LoopbackListener(port: UInt16(port))
-        url = "http://127.0.0.1:\(port)"
+        listener = try LoopbackListener(port: 0)
+        url = "http://127.0.0.1:\(listener.port)"
         let deadline = Date().addingTimeInterval(lifetime)
         finished.enter()
         let thread = Thread { [self] in

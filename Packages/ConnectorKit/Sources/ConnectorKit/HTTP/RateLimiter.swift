@@ -15,10 +15,11 @@ import Foundation
 /// - a request that took longer than the recent median may have arrived that much later
 ///   (a new connection, a server thread that ran late): its successor waits by the excess,
 ///   at most one more window (a request that never completes cannot stall the sync).
-///   The first window is spaced from completion (the excess is the whole round trip): its
-///   requests open the connections, on a server that may still be starting its threads,
-///   so they arrive late all alike and no median tells it. That costs one round trip a
-///   sync, not one a window;
+///   In the first window every request opens a connection on a server that may still be
+///   starting its threads, so they can all arrive late alike and their median says
+///   nothing: there the excess is over the quickest round trip seen, and until eight
+///   round trips are known, over nothing (spaced from completion). That costs about one
+///   round trip a sync, not one a window;
 /// - a busy machine wakes us late, and runs the requests late too: the largest recent
 ///   lateness of our own wake-ups is added (well under a millisecond on a quiet machine);
 /// - a 429 means the server counted differently anyway: ``serverRefused(retryAfter:)``
@@ -58,8 +59,9 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     private var lateness: Duration = .zero
     /// Round trips of the last completed requests, oldest first.
     private var roundTrips: [Duration] = []
-    /// What a round trip usually takes; zero until enough are known to say.
+    /// What a round trip usually takes, and the quickest one; zero until enough are known.
     private var usualRoundTrip: Duration = .zero
+    private var quickestRoundTrip: Duration = .zero
     private static var roundTripsForAMedian: Int { 8 }
 
     /// Creates a limiter that reads and sleeps on `clock`; with no limits it never waits.
@@ -130,7 +132,7 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
                 // Out longer than usual: it may have arrived that much later.
                 let window = Duration.seconds(limit.per)
                 let roundTrip = request.start.duration(to: request.completion ?? now)
-                let usual = predecessor < limit.requests ? .zero : usualRoundTrip
+                let usual = predecessor < limit.requests ? quickestRoundTrip : usualRoundTrip
                 let excess = min(max(.zero, roundTrip - usual), window)
                 due = max(due, request.start.advanced(by: gap + excess))
                 if request.completion == nil && excess > .zero && excess < window { recheck = true }
@@ -161,7 +163,9 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
         roundTrips.append(start.duration(to: instant))
         if roundTrips.count > 64 { roundTrips.removeFirst(roundTrips.count - 64) }
         if roundTrips.count >= Self.roundTripsForAMedian {
-            usualRoundTrip = roundTrips.sorted()[roundTrips.count / 2]
+            let sorted = roundTrips.sorted()
+            usualRoundTrip = sorted[sorted.count / 2]
+            quickestRoundTrip = sorted[0]
         }
     }
 

@@ -1,0 +1,37 @@
+/// A connector instance together with the loaded plugin that syncs it: what `sync`,
+/// `validate` and `auth` act on.
+public struct ConnectorTarget: Sendable {
+    /// The instance (configured, or the plugin's default instance of the same name).
+    public let instance: ConnectorInstance
+    /// Its plugin.
+    public let plugin: LoadedPlugin
+
+    /// The instance's name: what messages, flags (`--acme.api-key`) and snapshot names use.
+    public var name: String { instance.name }
+}
+
+extension PluginCatalog {
+    /// The instance `name` of the host configuration, or else the plugin `name` as its own
+    /// default instance; a configured instance whose plugin is not loaded is a usage error
+    /// naming the file and key.
+    public func target(named name: String) throws -> ConnectorTarget {
+        let instance = configuration.instance(named: name)
+        guard configuration.connectors[name] != nil, result.plugin(named: instance.plugin) == nil else {
+            return ConnectorTarget(instance: instance, plugin: try plugin(named: instance.plugin))
+        }
+        let names = result.plugins.map(\.metadata.name)
+        let hint = ParsedArguments.closest(to: instance.plugin, in: names).map { "; did you mean '\($0)'?" }
+            ?? "; available: \(names.isEmpty ? "none" : names.joined(separator: ", "))"
+        throw HostError.usage("host configuration \(configuration.path ?? "host-config.json"): connectors.\(name) "
+            + "uses plugin '\(instance.plugin)', which is not loaded\(hint)")
+    }
+
+    /// Every configured instance, by name: `sync --all`.
+    public func allTargets() throws -> [ConnectorTarget] {
+        guard !configuration.connectors.isEmpty else {
+            throw HostError.usage("--all syncs the instances under \"connectors\" in host-config.json, and "
+                + "\(configuration.path ?? "no host-config.json was found") has none")
+        }
+        return try configuration.connectors.keys.sorted().map(target(named:))
+    }
+}
