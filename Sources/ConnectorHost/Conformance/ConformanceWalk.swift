@@ -1,7 +1,8 @@
 import ConnectorKit
 
-/// Reads every page a session's syncers offer, in the order ``SyncEngine`` does, and
-/// notes every rule violation instead of stopping at the first.
+/// Reads every page a session's syncers offer, in the order ``SyncEngine`` does and with
+/// its checks (``PageLoop``, ``RecordChecker``), and notes every rule violation instead
+/// of stopping at the first.
 ///
 /// A listing whose page tokens go wrong is abandoned and the walk carries on; an error
 /// thrown by the plugin ends the walk, because what follows would only repeat it.

@@ -2,7 +2,9 @@ import ConnectorKit
 import Foundation
 
 /// Drives a connector session's syncers through every page and streams the records to a
-/// sink, checking what the plugin returns on the way (the host never trusts a plugin).
+/// sink, checking what the plugin returns on the way (the host never trusts a plugin):
+/// page tokens with ``PageLoop``, records with ``RecordChecker``, both shared with
+/// `check-plugin`.
 ///
 /// Order: resource types, then for each syncer its resources page by page, and for each
 /// resource its entitlements and grants. A plugin error stops the sync; the sink is
