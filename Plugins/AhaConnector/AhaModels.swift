@@ -1,7 +1,7 @@
 import ConnectorKit
 
 /// `GET /api/v1/users`.
-struct AhaUsersPage: Decodable, Sendable {
+struct AhaUsersPage: PageNumberedResponse {
     var users: [AhaUser]
     var pagination: PageNumberPagination
 }
@@ -22,7 +22,7 @@ struct AhaUser: Decodable, Sendable {
 }
 
 /// `GET /api/v1/teams`.
-struct AhaTeamsPage: Decodable, Sendable {
+struct AhaTeamsPage: PageNumberedResponse {
     var teams: [AhaTeam]
     var pagination: PageNumberPagination
 }
@@ -55,8 +55,8 @@ struct AhaTeamMember: Decodable, Sendable {
 }
 
 /// `GET /api/v1/teams/:id/team_memberships`.
-struct AhaTeamMembershipsPage: Decodable {
-    struct Membership: Decodable {
+struct AhaTeamMembershipsPage: PageNumberedResponse {
+    struct Membership: Decodable, Sendable {
         var teamMember: AhaTeamMember
         enum CodingKeys: String, CodingKey { case teamMember = "team_member" }
     }

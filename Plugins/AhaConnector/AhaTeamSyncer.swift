@@ -2,57 +2,46 @@ import ConnectorKit
 
 /// Aha! teams, each with one `member` entitlement granted to its non-virtual members.
 ///
-/// Members arrive with the team list (`fields=…,team_members`) and wait in
-/// ``MemberCache`` until the host asks for the team's grants, so memberships cost no
+/// Members arrive with the team list (`fields=…,team_members`) and wait in a
+/// ``Stash`` until the host asks for the team's grants, so memberships cost no
 /// extra request; a team listed without `team_members` falls back to its
 /// `team_memberships` endpoint.
 struct AhaTeamSyncer: ResourceSyncer {
     static let resourceType = ResourceType(id: "team", displayName: "Team", traits: [.group])
-    static let pageSize = 200
 
     let client: HTTPClient
-    let pages: PagePrefetcher<AhaTeamsPage>
-    let members = MemberCache()
+    let teams: PageNumberListing<AhaTeamsPage>
+    let members = Stash<[String]>()
     var resourceType: ResourceType { Self.resourceType }
 
     init(client: HTTPClient) {
         self.client = client
-        pages = PagePrefetcher(concurrency: client.concurrency, totalPages: \.pagination.totalPages) { number in
-            try await client.get("/api/v1/teams", query: [
-                ("page", String(number)), ("per_page", String(Self.pageSize)), ("fields", "id,name,team_members"),
-            ], as: AhaTeamsPage.self)
-        }
+        teams = PageNumberListing(client: client, path: "/api/v1/teams", query: [("fields", "id,name,team_members")],
+                                  pageSize: 200)
     }
 
     func list(_ request: ListRequest) async throws -> Page<Resource> {
-        let number = try PageToken.pageNumber(request.page)
-        let page = try await pages.page(number)
-        for team in page.teams {
-            if let listed = team.teamMembers {
-                await members.store(listed.elements.compactMap(\.accountUserID), for: team.id.value)
-            }
+        let (page, next) = try await teams.response(request.page)
+        for team in page.teams where team.teamMembers != nil {
+            await members.put(team.teamMembers?.elements.compactMap(\.accountUserID) ?? [], for: team.id.value)
         }
-        let resources = page.teams.map {
-            Resource(type: "team", id: $0.id.value, displayName: $0.name ?? $0.id.value)
-        }
-        return Page(resources, next: page.pagination.nextToken(after: number))
+        return Page(page.teams.map { Resource(type: "team", id: $0.id.value, displayName: $0.name ?? $0.id.value) }, next: next)
     }
 
-    func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement> {
-        Page([Self.member(of: resource)])
+    func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement> {
+        Page([Self.member(of: request.resource)])
     }
 
-    func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant> {
-        let entitlement = Self.member(of: resource)
-        if page == nil, let userIDs = await members.take(resource.id) {
+    func grants(_ request: GrantsRequest) async throws -> Page<Grant> {
+        let entitlement = Self.member(of: request.resource)
+        if request.page == nil, let userIDs = await members.take(request.resource.id) {
             return Page(Self.grants(entitlement, userIDs))
         }
-        let number = try PageToken.pageNumber(page)
-        let memberships = try await client.get(
-            "/api/v1/teams/\(resource.id)/team_memberships",
-            query: [("page", String(number)), ("per_page", String(Self.pageSize))], as: AhaTeamMembershipsPage.self)
-        let userIDs = memberships.teamMemberships.compactMap(\.teamMember.accountUserID)
-        return Page(Self.grants(entitlement, userIDs), next: memberships.pagination.nextToken(after: number))
+        let memberships = PageNumberListing<AhaTeamMembershipsPage>(
+            client: client, path: "/api/v1/teams/\(request.resource.id)/team_memberships", pageSize: 200, prefetch: false)
+        return try await memberships.page(request.page) {
+            Self.grants(entitlement, $0.teamMemberships.compactMap(\.teamMember.accountUserID))
+        }
     }
 
     static func member(of team: Resource) -> Entitlement {
@@ -64,19 +53,5 @@ struct AhaTeamSyncer: ResourceSyncer {
         var seen = Set<String>()
         return userIDs.filter { seen.insert($0).inserted }
             .map { Grant(entitlement: entitlement, principal: ResourceReference(type: "user", id: $0)) }
-    }
-}
-
-/// Team members read from the team list, held until the host asks for that team's grants.
-actor MemberCache {
-    private var userIDs: [String: [String]] = [:]
-
-    func store(_ ids: [String], for team: String) {
-        userIDs[team] = ids
-    }
-
-    /// The members of `team`, removed from the cache; `nil` when the list had none.
-    func take(_ team: String) -> [String]? {
-        userIDs.removeValue(forKey: team)
     }
 }

@@ -3,22 +3,16 @@ import ConnectorKit
 /// Aha! users. Virtual users are not in `/api/v1/users`, so nothing is filtered here.
 struct AhaUserSyncer: ResourceSyncer {
     static let resourceType = ResourceType(id: "user", displayName: "User", traits: [.user])
-    static let pageSize = 200
 
-    let pages: PagePrefetcher<AhaUsersPage>
+    let users: PageNumberListing<AhaUsersPage>
     var resourceType: ResourceType { Self.resourceType }
 
     init(client: HTTPClient) {
-        pages = PagePrefetcher(concurrency: client.concurrency, totalPages: \.pagination.totalPages) { number in
-            try await client.get("/api/v1/users", query: [("page", String(number)), ("per_page", String(Self.pageSize))],
-                                 as: AhaUsersPage.self)
-        }
+        users = PageNumberListing(client: client, path: "/api/v1/users", pageSize: 200)
     }
 
     func list(_ request: ListRequest) async throws -> Page<Resource> {
-        let number = try PageToken.pageNumber(request.page)
-        let page = try await pages.page(number)
-        return Page(page.users.map(Self.resource), next: page.pagination.nextToken(after: number))
+        try await users.page(request.page) { $0.users.map(Self.resource) }
     }
 
     static func resource(_ user: AhaUser) -> Resource {

@@ -4,47 +4,43 @@ import ConnectorKit
 struct CodefreshAccountSyncer: ResourceSyncer {
     static let resourceType = ResourceType(id: "account", displayName: "Account", traits: [.app])
 
-    let directory: CodefreshDirectory
+    let account: FetchOnce<CodefreshAccount>
+    let users: FetchOnce<[CodefreshUser]>
     var resourceType: ResourceType { Self.resourceType }
 
     func list(_ request: ListRequest) async throws -> Page<Resource> {
-        let account = try await directory.account()
+        let account = try await account.value
         return Page([Resource(type: "account", id: account.id, displayName: account.name)])
     }
 
-    func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement> {
-        Page([Self.role(.admin, of: resource), Self.role(.user, of: resource)])
+    func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement> {
+        Page(CodefreshRole.allCases.map { $0.entitlement(of: request.resource) })
     }
 
-    func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant> {
-        let account = try await directory.account()
-        let admins = Set(account.admins)
-        var grants: [Grant] = []
-        for user in try await directory.users() {
-            let principal = ResourceReference(type: "user", id: user.id.value)
-            for role in Self.roles(of: user, admins: admins) {
-                grants.append(Grant(entitlement: Self.role(role, of: resource), principal: principal))
+    func grants(_ request: GrantsRequest) async throws -> Page<Grant> {
+        let admins = Set(try await account.value.admins)
+        return Page(try await users.value.flatMap { user in
+            CodefreshRole.roles(of: user, admins: admins).map {
+                Grant(entitlement: $0.entitlement(of: request.resource), principal: ResourceReference(type: "user", id: user.id.value))
             }
-        }
-        return Page(grants)
+        })
     }
+}
 
-    enum Role: String { case admin, user }
+/// A Codefresh account role, granted as the account's entitlement of the same slug.
+enum CodefreshRole: String, CaseIterable {
+    case admin, user
 
-    static func role(_ role: Role, of account: Resource) -> Entitlement {
-        Entitlement(resource: account.reference, slug: role.rawValue,
-                    displayName: "\(account.displayName) \(role == .admin ? "Admin" : "User")")
+    func entitlement(of account: Resource) -> Entitlement {
+        Entitlement(resource: account.reference, slug: rawValue, displayName: "\(account.displayName) \(self == .admin ? "Admin" : "User")")
     }
 
     /// Admin when `roles` has Admin or the account lists the user as admin; User when not
     /// an admin, or when `roles` also has User.
-    static func roles(of user: CodefreshUser, admins: Set<String>) -> [Role] {
+    static func roles(of user: CodefreshUser, admins: Set<String>) -> [CodefreshRole] {
         let roles = Set((user.roles ?? []).map { $0.lowercased() })
         let isAdmin = roles.contains("admin") || admins.contains(user.id.value)
-        var result: [Role] = []
-        if isAdmin { result.append(.admin) }
-        if !isAdmin || roles.contains("user") { result.append(.user) }
-        return result
+        return (isAdmin ? [.admin] : []) + (!isAdmin || roles.contains("user") ? [.user] : [])
     }
 }
 
@@ -52,23 +48,19 @@ struct CodefreshAccountSyncer: ResourceSyncer {
 struct CodefreshUserSyncer: ResourceSyncer {
     static let resourceType = ResourceType(id: "user", displayName: "User", traits: [.user])
 
-    let directory: CodefreshDirectory
+    let users: FetchOnce<[CodefreshUser]>
     var resourceType: ResourceType { Self.resourceType }
 
     func list(_ request: ListRequest) async throws -> Page<Resource> {
-        Page(try await directory.users().map(Self.resource))
+        Page(try await users.value.map(Self.resource))
     }
 
     static func resource(_ user: CodefreshUser) -> Resource {
         let first = user.personal?.firstName, last = user.personal?.lastName
         let fullName = [first, last].compactMap { $0 }.joined(separator: " ").trimmingCharacters(in: .whitespaces)
-        var profile: [String: String] = ["roles": (user.roles ?? []).joined(separator: ",")]
-        profile["email"] = user.email
-        profile["userName"] = user.userName
-        profile["status"] = user.status
-        profile["first_name"] = first
-        profile["last_name"] = last
-        let name = fullName.isEmpty ? (user.userName ?? user.id.value) : fullName
-        return Resource(type: "user", id: user.id.value, displayName: name, profile: profile)
+        let profile = ["roles": (user.roles ?? []).joined(separator: ","), "email": user.email, "userName": user.userName,
+                       "status": user.status, "first_name": first, "last_name": last].compactMapValues { $0 }
+        return Resource(type: "user", id: user.id.value, displayName: fullName.isEmpty ? (user.userName ?? user.id.value) : fullName,
+                        profile: profile)
     }
 }

@@ -46,7 +46,7 @@ enum AuthCommand: Command {
         let connector = try resolved.configure(plugin, options: try SyncOptions(environment: invocation.environment))
         let context = connector.context
         do {
-            let flow = OAuthFlow(client: try authorizing.oauthClient(config: connector.config), context: context, timeout: timeout,
+            let flow = OAuthFlow(client: try authorizing.oauthClient(config: connector.config, context: context), context: context, timeout: timeout,
                                  listen: !resolved.arguments.has("no-listen"),
                                  output: { invocation.out(context.redact($0)) },
                                  note: { invocation.err(context.redact($0)) })

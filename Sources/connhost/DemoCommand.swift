@@ -49,11 +49,11 @@ enum DemoCommand: Command {
             ?? parsed.values["output"].flatMap(SnapshotFormat.inferred(fromPath:)) ?? .sqlite
         let output = parsed.values["output"] ?? "connhost-demo-\(pluginName).\(format.fileExtension)"
 
-        let context = (try SyncOptions(environment: invocation.environment)).makeContext(secrets: [apiKey])
-        let session = try plugin.connector.makeSession(config: config, context: context)
+        let connector = ConfiguredPlugin(plugin: plugin, config: config, options: try SyncOptions(environment: invocation.environment))
         let memory = InMemorySnapshotSink()
         let progress = SyncProgress.forTerminal(connector: pluginName)
-        let summary = try await SyncEngine(metadata: plugin.metadata, session: session, context: context, progress: progress)
+        let summary = try await SyncEngine(metadata: plugin.metadata, session: try connector.makeSession(),
+                                           context: connector.context, progress: progress)
             .run(into: MultiplexSnapshotSink([try format.makeSink(destination: output), memory]))
         progress?.finish()
 

@@ -71,11 +71,11 @@ struct ConformanceCheckTests {
             if fails { throw ConnectorError.requestFailed(endpoint: "GET /teams", status: 503, message: "down") }
             return Page([Resource(type: "team", id: "t1", displayName: "Team 1")])
         }
-        func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement> {
-            Page([Entitlement(resource: entitlementOwner ?? resource.reference, slug: "member", displayName: "member")])
+        func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement> {
+            Page([Entitlement(resource: entitlementOwner ?? request.resource.reference, slug: "member", displayName: "member")])
         }
-        func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant> {
-            let id = Entitlement.id(resource: resource.reference, slug: grantedSlug)
+        func grants(_ request: GrantsRequest) async throws -> Page<Grant> {
+            let id = Entitlement.id(resource: request.resource.reference, slug: grantedSlug)
             return Page(members.map { Grant(entitlementID: id, principal: ResourceReference(type: "user", id: $0)) })
         }
     }

@@ -360,7 +360,7 @@ struct HostileInputTests {
 
     @Test func shippedHostConfigurationIsValid() throws {
         let config = try HostConfiguration.load(path: Products.repository + "/host-config.json")
-        #expect(config.pluginsDirectory == Products.repository + "/plugins")
+        #expect(config.pluginsDirectory == Products.repository + "/plugins.d")
         #expect(config.outputFormat == "sqlite")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ConnectorKit
 import Testing
 
 /// The plugin author's path through the real `connhost`: `new-plugin` writes a package
@@ -145,13 +146,13 @@ struct PluginAuthoringTests {
         let oldABI = try await connhost(["check-plugin", try await FixturePlugins.path("OldABI")])
         #expect(oldABI.status == 1)
         let lines = oldABI.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "FAIL  abi-version     ABI version 999, host expects 2: rebuild it against this ConnectorKit")
+        #expect(lines.first == "FAIL  abi-version     ABI version 999, host expects \(connectorABIVersion): rebuild it against this ConnectorKit")
         #expect(lines.dropFirst().dropLast().allSatisfy { $0.hasPrefix("SKIP  ") && $0.hasSuffix("the plugin did not load") })
         #expect(lines.last == "libOldABIConnector.so: 1 of 13 rules failed (abi-version)")
 
         let factory = try await connhost(["check-plugin", try await FixturePlugins.path("BrokenFactory")])
         #expect(factory.status == 1)
-        #expect(factory.stdout.contains("PASS  abi-version     ABI 2, as the host expects\n"
+        #expect(factory.stdout.contains("PASS  abi-version     ABI \(connectorABIVersion), as the host expects\n"
                                         + "FAIL  loads           factory failed: fixture factory refuses to start\n"))
     }
 
@@ -162,13 +163,15 @@ struct PluginAuthoringTests {
         let missing = try await connhost(["check-plugin", "/nonexistent/libNopeConnector.so"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "connhost: /nonexistent/libNopeConnector.so does not exist\n")
-        // No self-test data and no configuration: the sync's own message.
-        let aha = try await connhost(["check-plugin", Products.plugin("Aha")])
-        #expect(aha.status == 2)
-        #expect(aha.stderr == "connhost: aha: missing --base-url (or set BATON_BASE_URL)\n")
-        let selfTest = try await connhost(["check-plugin", Products.plugin("Codefresh"), "--self-test"])
+        // No self-test data and no configuration: the sync's own message. (Both shipped
+        // plugins have self-test data now; the Hello fixture has none.)
+        let hello = try await FixturePlugins.path("Hello")
+        let noConfig = try await connhost(["check-plugin", hello])
+        #expect(noConfig.status == 2)
+        #expect(noConfig.stderr == "connhost: hello: missing --token (or set HELLO_TOKEN)\n")
+        let selfTest = try await connhost(["check-plugin", hello, "--self-test"])
         #expect(selfTest.status == 2)
-        #expect(selfTest.stderr == "connhost: codefresh offers no self-test data (SelfTestingConnector); give its configuration instead\n")
+        #expect(selfTest.stderr == "connhost: hello offers no self-test data (SelfTestingConnector); give its configuration instead\n")
         let typo = try await connhost(["check-plugin", Products.plugin("Aha"), "--api-ky", "x"])
         #expect(typo.status == 2)
         #expect(typo.stderr == "connhost: unknown option --api-ky; did you mean --api-key?\n")
@@ -178,6 +181,19 @@ struct PluginAuthoringTests {
     }
 
     // MARK: - The shipped plugins
+
+    /// The canned answers run through the real client, paging and mapping: a virtual team
+    /// member, a repeated one and a team listed without members (Aha!), an admin by either
+    /// source and one with both roles (Codefresh).
+    @Test(arguments: [("Aha", "aha", "PASS  sync            12 listings: 5 resources (user 3, team 2), 2 entitlements, 3 grants"),
+                      ("Codefresh", "codefresh", "PASS  sync            10 listings: 4 resources (account 1, user 3), 2 entitlements, 4 grants")])
+    func shippedPluginPassesItsSelfTestWithNoCredentialsOrNetwork(plugin: String, name: String, sync: String) async throws {
+        let result = try await connhost(["check-plugin", Products.plugin(plugin), "--self-test"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.hasSuffix("lib\(plugin)Connector.so (\(name) 0.1.0, self-test data): all 13 rules passed\n"),
+                "\(result.stdout)")
+        #expect(result.stdout.contains(sync), "\(result.stdout)")
+    }
 
     @Test func ahaPassesAgainstFakeSaaS() async throws {
         let tenant = try await FakeTenant("aha", ["--users", "420", "--teams", "9", "--virtual-users", "4", "--seed", "3"])

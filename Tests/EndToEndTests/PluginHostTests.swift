@@ -1,4 +1,5 @@
 import Foundation
+import ConnectorKit
 import Testing
 
 /// The host against out-of-tree plugins: drop-in, broken files, isolation, atomic output
@@ -51,7 +52,7 @@ struct PluginHostTests {
             "connhost: plugin libEmptyConnector.so: empty file, not a shared library",
             "connhost: plugin libJunkConnector.so: not an ELF shared library",
             "connhost: plugin libNoEntryConnector.so: not a connhost plugin (no connhost_plugin_abi_version symbol)",
-            "connhost: plugin libOldABIConnector.so: ABI version 999, host expects 2: rebuild it against this ConnectorKit",
+            "connhost: plugin libOldABIConnector.so: ABI version 999, host expects \(connectorABIVersion): rebuild it against this ConnectorKit",
             "connhost: plugin libPrivateKitConnector.so: carries its own copy of ConnectorKit; link the shared libConnectorKit.so (a dynamic product dependency)",
         ]
         let lines = result.stderr.split(separator: "\n").map(String.init)

@@ -4,7 +4,7 @@ import Foundation
 /// and where `connhost serve` keeps its state.
 ///
 /// ```json
-/// {"pluginsDirectory": "plugins",
+/// {"pluginsDirectory": "plugins.d",
 ///  "output": {"format": "sqlite", "directory": "."},
 ///  "state": {"directory": "state", "keep": 30},
 ///  "serve": {"listen": "127.0.0.1:9464"},

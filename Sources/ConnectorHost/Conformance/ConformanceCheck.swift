@@ -64,54 +64,69 @@ public struct ConformanceCheck {
     /// as for a sync); whatever the plugin itself gets wrong is in the report.
     public func run(_ source: DataSource) async throws -> ConformanceReport {
         var report = ConformanceReport(path: path)
-        func add(_ rule: ConformanceRule, _ problems: [String], passed detail: @autoclosure () -> String) {
-            if problems.isEmpty {
-                report.results.append(.init(rule: rule, status: .pass, detail: detail()))
-            } else {
-                var list = ProblemList()
-                list.append(contentsOf: problems)
-                report.results.append(.init(rule: rule, status: .fail, detail: list.summary))
-            }
+        guard let plugin = checkLoading(&report) else {
+            return report.skippingTheRest("the plugin did not load")
         }
-        func skipRest(_ reason: String) -> ConformanceReport {
-            let done = Set(report.results.map(\.rule))
-            for rule in ConformanceRule.allCases where !done.contains(rule) {
-                report.results.append(.init(rule: rule, status: .skip, detail: reason))
-            }
-            return report
+        checkSelfDescription(plugin.metadata, &report)
+        guard let session = try openSession(plugin, source, &report) else {
+            return report.skippingTheRest("no session")
         }
+        let syncers = session.session.syncers
+        report.add(.syncers, Self.syncerProblems(syncers, plugin.metadata),
+                   passed: "one each for " + syncers.map(\.resourceType.id).joined(separator: ", "))
+        await checkRecords(syncers, session, plugin.metadata, &report)
+        return report
+    }
 
-        let plugin: LoadedPlugin
+    // MARK: - Steps
+
+    /// `abi-version` and `loads`: the plugin, or `nil` when it did not load.
+    private func checkLoading(_ report: inout ConformanceReport) -> LoadedPlugin? {
         switch loaded {
+        case .success(let plugin):
+            report.name = plugin.metadata.name
+            report.version = plugin.metadata.version
+            report.add(.abiVersion, [], passed: Self.abiDetail)
+            report.add(.loads, [], passed: "connector '\(plugin.metadata.name)' on the shared ConnectorKit")
+            return plugin
         case .failure(let failure):
             switch failure.stage {
             case .file, .directory:
-                add(.abiVersion, ["cannot read it: \(failure.reason)"], passed: "")
+                report.add(.abiVersion, ["cannot read it: \(failure.reason)"], passed: "")
             case .abiVersion:
-                add(.abiVersion, [failure.reason], passed: "")
+                report.add(.abiVersion, [failure.reason], passed: "")
             case .entry, .duplicateName:
-                add(.abiVersion, [], passed: Self.abiDetail)
-                add(.loads, [failure.reason], passed: "")
+                report.add(.abiVersion, [], passed: Self.abiDetail)
+                report.add(.loads, [failure.reason], passed: "")
             }
-            return skipRest("the plugin did not load")
-        case .success(let loaded):
-            plugin = loaded
+            return nil
         }
-        let metadata = plugin.metadata
-        report.name = metadata.name
-        report.version = metadata.version
-        add(.abiVersion, [], passed: Self.abiDetail)
-        add(.loads, [], passed: "connector '\(metadata.name)' on the shared ConnectorKit")
-        add(.metadata, SelfDescriptionRules.metadata(metadata), passed: "\(metadata.name) \(metadata.version): \(metadata.summary)")
-        add(.resourceTypes, SelfDescriptionRules.resourceTypes(metadata),
-            passed: metadata.resourceTypes.map(\.id).joined(separator: ", "))
-        add(.configFields, SelfDescriptionRules.configFields(metadata, reservedFlags: reservedFlags),
-            passed: metadata.configFields.isEmpty ? "none" : metadata.configFields.map {
-                "--\($0.name) (\($0.env)\($0.secret ? ", secret" : ""))"
-            }.joined(separator: ", "))
+    }
 
-        // The session: live, or over the plugin's canned data.
-        let selfTesting = plugin.connector as? any SelfTestingConnector
+    /// `metadata`, `resource-types` and `config-fields`: what the plugin says of itself.
+    private func checkSelfDescription(_ metadata: ConnectorMetadata, _ report: inout ConformanceReport) {
+        report.add(.metadata, SelfDescriptionRules.metadata(metadata),
+                   passed: "\(metadata.name) \(metadata.version): \(metadata.summary)")
+        report.add(.resourceTypes, SelfDescriptionRules.resourceTypes(metadata),
+                   passed: metadata.resourceTypes.map(\.id).joined(separator: ", "))
+        report.add(.configFields, SelfDescriptionRules.configFields(metadata, reservedFlags: reservedFlags),
+                   passed: metadata.configFields.isEmpty ? "none" : metadata.configFields.map {
+                       "--\($0.name) (\($0.env)\($0.secret ? ", secret" : ""))"
+                   }.joined(separator: ", "))
+    }
+
+    /// A session and what the walk needs to look for secrets in it.
+    private struct SessionUnderTest {
+        var session: any ConnectorSession
+        /// Secret config fields and their values.
+        var secrets: [(field: String, value: String)]
+        var context: ConnectorContext
+    }
+
+    /// `session`: a live session, or one over the plugin's canned data; `nil` when the
+    /// plugin cannot make it (a live configuration it rejects is thrown instead).
+    private func openSession(_ plugin: LoadedPlugin, _ source: DataSource,
+                             _ report: inout ConformanceReport) throws -> SessionUnderTest? {
         let config: ConnectorConfiguration
         let makeSession: (ConnectorConfiguration, ConnectorContext) throws -> any ConnectorSession
         switch source {
@@ -120,51 +135,52 @@ public struct ConformanceCheck {
             makeSession = plugin.connector.makeSession
             report.data = "live"
         case .selfTest:
-            guard let selfTesting else {
-                add(.session, ["offers no self-test data (SelfTestingConnector); give its configuration instead"], passed: "")
-                return skipRest("no session")
+            guard let selfTesting = plugin.connector as? any SelfTestingConnector else {
+                report.add(.session, ["offers no self-test data (SelfTestingConnector); give its configuration instead"], passed: "")
+                return nil
             }
             config = selfTesting.selfTestConfiguration
             makeSession = selfTesting.makeSelfTestSession
             report.data = "self-test"
         }
-        let secrets = metadata.configFields.filter(\.secret).compactMap { field in
+        let secrets = plugin.metadata.configFields.filter(\.secret).compactMap { field in
             config[field.name].map { (field: field.name, value: $0) }
         }
         let context = options.makeContext(secrets: secrets.map(\.value))
-        let session: any ConnectorSession
         do {
-            session = try makeSession(config, context)
+            let session = try makeSession(config, context)
+            let live = report.data == "live"
+            report.add(.session, [], passed: live ? "live session" : "self-test session over canned data")
+            return SessionUnderTest(session: session, secrets: secrets, context: context)
         } catch let error as ConnectorError where error.isConfigurationError {
             if case .live = source { throw error }
-            add(.session, ["its own self-test configuration is rejected: \(context.redact(error.description))"], passed: "")
-            return skipRest("no session")
+            report.add(.session, ["its own self-test configuration is rejected: \(context.redact(error.description))"], passed: "")
         } catch {
-            add(.session, [context.redact(ErrorReport.message(for: error))], passed: "")
-            return skipRest("no session")
+            report.add(.session, [context.redact(ErrorReport.message(for: error))], passed: "")
         }
-        add(.session, [], passed: report.data == "live" ? "live session" : "self-test session over canned data")
+        return nil
+    }
 
-        let syncers = session.syncers
-        add(.syncers, Self.syncerProblems(syncers, metadata),
-            passed: "one each for " + syncers.map(\.resourceType.id).joined(separator: ", "))
-
-        let walk = ConformanceWalk(maxPages: maxPages, secrets: secrets, redact: context.redact)
+    /// `sync`, `ids`, `entitlements`, `grants`, `page-tokens` and `secrets`: one walk over
+    /// every page; the data rules are skipped when a call failed.
+    private func checkRecords(_ syncers: [any ResourceSyncer], _ session: SessionUnderTest, _ metadata: ConnectorMetadata,
+                              _ report: inout ConformanceReport) async {
+        let walk = ConformanceWalk(maxPages: maxPages, secrets: session.secrets, redact: session.context.redact)
         await walk.run(syncers)
         let resources = walk.resourceCounts.values.reduce(0, +)
         var typeIDs: [String] = []
         for id in syncers.map(\.resourceType.id) where !typeIDs.contains(id) { typeIDs.append(id) }
         let perType = typeIDs.map { "\($0) \(walk.resourceCounts[$0] ?? 0)" }.joined(separator: ", ")
-        add(.sync, walk.error.map { [$0] } ?? [],
-            passed: "\(walk.listings) listings: \(resources) resources (\(perType)), "
-                + "\(walk.entitlementCount) entitlements, \(walk.grantCount) grants")
+        report.add(.sync, walk.error.map { [$0] } ?? [],
+                   passed: "\(walk.listings) listings: \(resources) resources (\(perType)), "
+                       + "\(walk.entitlementCount) entitlements, \(walk.grantCount) grants")
         let passDetails: [(ConformanceRule, String)] = [
             (.ids, "\(resources + walk.entitlementCount + walk.grantCount) ids, none empty or repeated"),
             (.entitlements, "\(walk.entitlementCount) entitlements, each on the resource it was listed for"),
             (.grants, "\(walk.grantCount) grants, every entitlement offered and every principal listed"),
             (.pageTokens, "\(walk.listings) listings ended, the longest after \(walk.longestListing) "
                 + (walk.longestListing == 1 ? "page" : "pages") + " (bound \(maxPages))"),
-            (.secrets, Self.secretsDetail(metadata, secrets.map(\.field))),
+            (.secrets, Self.secretsDetail(metadata, session.secrets.map(\.field))),
         ]
         for (rule, detail) in passDetails {
             if let problems = walk.problems[rule] {
@@ -172,11 +188,12 @@ public struct ConformanceCheck {
             } else if !walk.completed {
                 report.results.append(.init(rule: rule, status: .skip, detail: "the walk stopped at an error (see sync)"))
             } else {
-                add(rule, [], passed: detail)
+                report.add(rule, [], passed: detail)
             }
         }
-        return report
     }
+
+    // MARK: - Details
 
     static var abiDetail: String { "ABI \(connectorABIVersion), as the host expects" }
 

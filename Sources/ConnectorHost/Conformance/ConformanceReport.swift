@@ -51,3 +51,27 @@ public struct ConformanceReport: Encodable, Sendable {
         try container.encode(results, forKey: .results)
     }
 }
+
+extension ConformanceReport {
+    /// Adds `rule` as passed with `detail` when `problems` is empty, else as failed with
+    /// the first few problems.
+    mutating func add(_ rule: ConformanceRule, _ problems: [String], passed detail: @autoclosure () -> String) {
+        if problems.isEmpty {
+            results.append(.init(rule: rule, status: .pass, detail: detail()))
+        } else {
+            var list = ProblemList()
+            list.append(contentsOf: problems)
+            results.append(.init(rule: rule, status: .fail, detail: list.summary))
+        }
+    }
+
+    /// The report with every rule not yet reported skipped for `reason`.
+    func skippingTheRest(_ reason: String) -> ConformanceReport {
+        var report = self
+        let done = Set(results.map(\.rule))
+        for rule in ConformanceRule.allCases where !done.contains(rule) {
+            report.results.append(.init(rule: rule, status: .skip, detail: reason))
+        }
+        return report
+    }
+}

@@ -1,7 +1,8 @@
 import ConnectorKit
 
-/// Reads every page a session's syncers offer, in the order ``SyncEngine`` does, and
-/// notes every rule violation instead of stopping at the first.
+/// Reads every page a session's syncers offer, in the order ``SyncEngine`` does and with
+/// its checks (``PageLoop``, ``RecordChecker``), and notes every rule violation instead
+/// of stopping at the first.
 ///
 /// A listing whose page tokens go wrong is abandoned and the walk carries on; an error
 /// thrown by the plugin ends the walk, because what follows would only repeat it.
@@ -70,22 +71,24 @@ final class ConformanceWalk {
 
     private func children(of resource: Resource, syncer: any ResourceSyncer) async throws {
         let reference = resource.reference
-        try await follow(.entitlements(reference)) { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
-            for entitlement in page.items {
-                note(checker.entitlement(entitlement, of: reference))
-                entitlementCount += 1
-                scan("entitlement \(entitlement.id)", Self.strings(of: entitlement))
-            }
-            return page.next
+        try await items(of: .entitlements(reference), { try await syncer.entitlements(EntitlementsRequest(resource: resource, page: $0)) }) {
+            note(checker.entitlement($0, of: reference))
+            entitlementCount += 1
+            scan("entitlement \($0.id)", Self.strings(of: $0))
         }
-        try await follow(.grants(reference)) { token in
-            let page = try await syncer.grants(of: resource, page: token)
-            for grant in page.items {
-                note(checker.grant(grant, of: reference))
-                grantCount += 1
-                scan("grant \(grant.id)", Self.strings(of: grant))
-            }
+        try await items(of: .grants(reference), { try await syncer.grants(GrantsRequest(resource: resource, page: $0)) }) {
+            note(checker.grant($0, of: reference))
+            grantCount += 1
+            scan("grant \($0.id)", Self.strings(of: $0))
+        }
+    }
+
+    /// Hands every item of every page of `listing` to `body`.
+    private func items<Item>(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> Page<Item>,
+                             _ body: (Item) -> Void) async throws {
+        try await follow(listing) { token in
+            let page = try await fetch(token)
+            page.items.forEach(body)
             return page.next
         }
     }
@@ -140,29 +143,5 @@ final class ConformanceWalk {
     static func strings(of grant: Grant) -> [(String, String)] {
         [("id", grant.id), ("entitlement", grant.entitlement),
          ("principal.type", grant.principal.type), ("principal.id", grant.principal.id)]
-    }
-}
-
-/// How many problems one rule found, and the first few of them.
-struct ProblemList {
-    /// Examples kept for the report line.
-    static let examples = 3
-
-    private(set) var count = 0
-    private(set) var first: [String] = []
-
-    mutating func append(_ problem: String) {
-        count += 1
-        if first.count < Self.examples && !first.contains(problem) { first.append(problem) }
-    }
-
-    mutating func append(contentsOf problems: [String]) {
-        for problem in problems { append(problem) }
-    }
-
-    /// The examples on one line, with how many more there were.
-    var summary: String {
-        let more = count - first.count
-        return first.joined(separator: "; ") + (more > 0 ? " (and \(more) more)" : "")
     }
 }

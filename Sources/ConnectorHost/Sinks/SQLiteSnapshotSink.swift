@@ -51,23 +51,29 @@ public final class SQLiteSnapshotSink: SnapshotSink {
         try AtomicFile.requireDirectory(of: temporaryPath)
         TemporaryFiles.register(temporaryPath)
         do {
-            let database = try SQLiteDatabase(path: temporaryPath, mode: .create, name: destination)
-            self.database = database
-            // A temp file that is renamed only when complete needs no journal of its own.
-            try database.disableJournal()
-            try database.setUserVersion(Int(Self.schemaVersion))
-            try database.execute(Self.schema)
-            try database.begin()
-            statements = [
-                "resource_type": try database.prepare("INSERT INTO resource_types VALUES (?1, ?2, ?3)"),
-                "resource": try database.prepare("INSERT INTO resources VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-                "entitlement": try database.prepare("INSERT INTO entitlements VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-                "grant": try database.prepare("INSERT INTO grants VALUES (?1, ?2, ?3, ?4)"),
-            ]
+            try createDatabase()
         } catch {
             abort()
             throw error
         }
+    }
+
+    /// Creates the temp database with the schema, starts the one transaction and prepares
+    /// the inserts.
+    private func createDatabase() throws {
+        let database = try SQLiteDatabase(path: temporaryPath, mode: .create, name: destination)
+        self.database = database
+        // A temp file that is renamed only when complete needs no journal of its own.
+        try database.disableJournal()
+        try database.setUserVersion(Int(Self.schemaVersion))
+        try database.execute(Self.schema)
+        try database.begin()
+        statements = [
+            "resource_type": try database.prepare("INSERT INTO resource_types VALUES (?1, ?2, ?3)"),
+            "resource": try database.prepare("INSERT INTO resources VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            "entitlement": try database.prepare("INSERT INTO entitlements VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            "grant": try database.prepare("INSERT INTO grants VALUES (?1, ?2, ?3, ?4)"),
+        ]
     }
 
     public func write(_ record: SnapshotRecord) throws {

@@ -2,7 +2,9 @@ import ConnectorKit
 import Foundation
 
 /// Drives a connector session's syncers through every page and streams the records to a
-/// sink, checking what the plugin returns on the way (the host never trusts a plugin).
+/// sink, checking what the plugin returns on the way (the host never trusts a plugin):
+/// page tokens with ``PageLoop``, records with ``RecordChecker``, both shared with
+/// `check-plugin`.
 ///
 /// Order: resource types, then for each syncer its resources page by page, and for each
 /// resource its entitlements and grants. A plugin error stops the sync; the sink is
@@ -88,22 +90,24 @@ public struct SyncEngine {
     private func syncChildren(of resource: Resource, syncer: any ResourceSyncer, checker: RecordChecker,
                               sink: any SnapshotSink, summary: inout SyncSummary) async throws {
         let reference = resource.reference
-        try await pages(of: .entitlements(reference)) { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
-            for entitlement in page.items {
-                try check(checker.entitlement(entitlement, of: reference))
-                try sink.write(.entitlement(entitlement))
-                summary.entitlements += 1
-            }
-            return page.next
+        try await items(of: .entitlements(reference), { try await syncer.entitlements(EntitlementsRequest(resource: resource, page: $0)) }) {
+            try check(checker.entitlement($0, of: reference))
+            try sink.write(.entitlement($0))
+            summary.entitlements += 1
         }
-        try await pages(of: .grants(reference)) { token in
-            let page = try await syncer.grants(of: resource, page: token)
-            for grant in page.items {
-                try check(checker.grant(grant, of: reference))
-                try sink.write(.grant(grant))
-                summary.grants += 1
-            }
+        try await items(of: .grants(reference), { try await syncer.grants(GrantsRequest(resource: resource, page: $0)) }) {
+            try check(checker.grant($0, of: reference))
+            try sink.write(.grant($0))
+            summary.grants += 1
+        }
+    }
+
+    /// Hands every item of every page of `listing` to `body`.
+    private func items<Item>(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> Page<Item>,
+                             _ body: (Item) throws -> Void) async throws {
+        try await pages(of: listing) { token in
+            let page = try await fetch(token)
+            for item in page.items { try body(item) }
             return page.next
         }
     }

@@ -1,7 +1,7 @@
 /// Supplies the `Authorization` header of ``HTTPClient`` requests and renews it when the
 /// service rejects it.
 ///
-/// A fixed API key needs none of this (``HTTPClient/init(baseURL:authorization:credentialName:rateLimits:context:)``);
+/// A fixed API key needs none of this (``HTTPClient/init(baseURL:authorization:credentialName:rateLimits:transport:context:)``);
 /// a provider is for credentials that expire, such as OAuth 2.0 access tokens
 /// (``OAuth2TokenProvider``).
 ///

@@ -3,9 +3,10 @@ import Foundation
 /// An OAuth 2.0 client registered with one service account: its endpoints, credentials,
 /// redirect URI and scopes, and the account name its tokens are stored under.
 ///
-/// Plugins build it from their configuration (``OAuthAuthorizing/oauthClient(config:)``,
-/// and in `makeSession` to refresh tokens); the host's `auth` command and
-/// ``OAuth2TokenProvider`` use it without knowing the service.
+/// The kit builds it from a plugin's declared ``Authentication`` and configuration
+/// (``OAuthAuthorizing/oauthClient(config:context:)``, and in a session to refresh
+/// tokens); the host's `auth` command and ``OAuth2TokenProvider`` use it without knowing
+/// the service.
 public struct OAuth2Client: Sendable, Equatable {
     /// The plugin name (`aha`), recorded in the token file and used in hints.
     public var connector: String

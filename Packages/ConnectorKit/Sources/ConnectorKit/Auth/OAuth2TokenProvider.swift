@@ -3,8 +3,9 @@ import Foundation
 /// Authorizes ``HTTPClient`` requests with stored OAuth 2.0 tokens, refreshing them when
 /// they expire or the service rejects them, and storing each new pair atomically.
 ///
-/// A plugin makes one per session (``stored(client:context:)``) and passes it to
-/// ``HTTPClient/init(baseURL:authorizationProvider:rateLimits:context:)``. Concurrent
+/// The kit makes one per session (``stored(client:context:)``) for a declared OAuth 2.0
+/// ``Authentication`` and passes it to
+/// ``HTTPClient/init(baseURL:authorizationProvider:rateLimits:transport:context:)``. Concurrent
 /// requests share one refresh: whoever sees the expiry or the 401 first refreshes, the
 /// others wait for it and use its result. A failed refresh is final for the session, so a
 /// sync stops at once with the message that says to run `connhost auth <plugin>` again.

@@ -8,17 +8,17 @@ import FoundationNetworking
 ///
 /// Retried: 429 (after `Retry-After` when given), 500/502/503/504, timeouts, dropped
 /// connections, and a 200 whose body is not the JSON expected (a truncated body looks
-/// exactly like that). Not retried: 401 (``ConnectorError/unauthenticated(host:message:)``),
+/// exactly like that). Not retried: 401 (``ConnectorError/Kind/unauthenticated``),
 /// other 4xx, and a host that does not resolve. With an ``AuthorizationProvider`` (OAuth),
 /// a 401 is the exception: the provider refreshes the credential once and the request is
-/// sent again.
+/// sent again. The decisions are ``RetryPolicy``'s; this type carries them out.
 public final class HTTPClient: Sendable {
     /// The scheme and host every path is joined to, e.g. `https://acme.aha.io`.
     public let baseURL: URL
     private let headers: [String: String]
     private let limiter: RateLimiter<ContinuousClock>
     private let context: ConnectorContext
-    private let session: URLSession
+    private let transport: any HTTPTransport
     private let credentialName: String
     private let provider: (any AuthorizationProvider)?
 
@@ -27,22 +27,26 @@ public final class HTTPClient: Sendable {
     ///   - authorization: the full `Authorization` header value (`Bearer …`, or a raw key).
     ///   - credentialName: what the credentials are called in a 401 message ("API key").
     ///   - rateLimits: limits to stay under; empty for none.
+    ///   - transport: where requests go; `nil` for the network.
     public convenience init(baseURL: URL, authorization: String?, credentialName: String = "API key",
-                            rateLimits: [RateLimit] = [], context: ConnectorContext) {
+                            rateLimits: [RateLimit] = [], transport: (any HTTPTransport)? = nil,
+                            context: ConnectorContext) {
         self.init(baseURL: baseURL, authorization: authorization, provider: nil, credentialName: credentialName,
-                  rateLimits: rateLimits, context: context)
+                  rateLimits: rateLimits, transport: transport, context: context)
     }
 
     /// Creates a client whose `Authorization` header comes from `authorizationProvider`,
     /// asked before every attempt and told once per request when the service answers 401.
     public convenience init(baseURL: URL, authorizationProvider: any AuthorizationProvider,
-                            rateLimits: [RateLimit] = [], context: ConnectorContext) {
+                            rateLimits: [RateLimit] = [], transport: (any HTTPTransport)? = nil,
+                            context: ConnectorContext) {
         self.init(baseURL: baseURL, authorization: nil, provider: authorizationProvider,
-                  credentialName: authorizationProvider.credentialName, rateLimits: rateLimits, context: context)
+                  credentialName: authorizationProvider.credentialName, rateLimits: rateLimits,
+                  transport: transport, context: context)
     }
 
     private init(baseURL: URL, authorization: String?, provider: (any AuthorizationProvider)?, credentialName: String,
-                 rateLimits: [RateLimit], context: ConnectorContext) {
+                 rateLimits: [RateLimit], transport: (any HTTPTransport)?, context: ConnectorContext) {
         self.baseURL = baseURL
         self.credentialName = credentialName
         self.provider = provider
@@ -51,11 +55,7 @@ public final class HTTPClient: Sendable {
         self.headers = headers
         self.limiter = RateLimiter(rateLimits)
         self.context = context
-        let configuration = EphemeralSession.configuration()
-        configuration.timeoutIntervalForRequest = context.requestTimeout
-        configuration.timeoutIntervalForResource = context.requestTimeout * 2
-        configuration.httpMaximumConnectionsPerHost = max(2, context.concurrency)
-        self.session = URLSession(configuration: configuration)
+        self.transport = transport ?? SessionTransport(context: context)
     }
 
     private var host: String { baseURL.host ?? baseURL.absoluteString }
@@ -65,115 +65,115 @@ public final class HTTPClient: Sendable {
 
     /// GETs `path` (joined to the base URL) with `query` and decodes the body as `T`.
     public func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type = T.self) async throws -> T {
-        let url = try makeURL(path: path, query: query)
-        let endpoint = "GET " + describe(url)
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
-                                 timeoutInterval: context.requestTimeout)
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-
+        var request = try makeRequest(path: path, query: query)
+        var policy = retryPolicy(for: request)
         var attempt = 0
-        var sentAuthorization: String?
-        var reauthorized = false
         while true {
             attempt += 1
-            if let provider {
-                let value = try await provider.authorization()
-                request.setValue(value, forHTTPHeaderField: "Authorization")
-                sentAuthorization = value
+            let sentAuthorization = try await authorize(&request)
+            let outcome: RetryPolicy.Outcome
+            switch try await send(request, attempt: attempt, as: T.self) {
+            case .decoded(let value): return value
+            case .failed(let failure): outcome = failure
             }
-            let reservation = try await limiter.acquire()
-            context.metrics.update {
-                $0.requests += 1
-                $0.waitedSeconds += reservation.waited
-                if attempt > 1 { $0.retries += 1 }
-            }
-            var failure = ""
-            var retryAfter: TimeInterval?
-            do {
-                let (data, response): (Data, URLResponse)
-                do {
-                    (data, response) = try await session.data(for: request)
-                    await limiter.complete(reservation)
-                } catch {
-                    await limiter.complete(reservation)
-                    throw error
+            switch policy.decide(outcome, attempt: attempt) {
+            case .reauthorize:
+                guard let provider, let sentAuthorization, try await provider.refresh(rejecting: sentAuthorization) else {
+                    throw policy.rejectedCredentials(afterRefresh: false)
                 }
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                switch status {
-                case 200..<300:
-                    do {
-                        return try JSONDecoder().decode(T.self, from: data)
-                    } catch {
-                        failure = "invalid JSON (\(data.count) bytes): \(Self.describe(error))"
-                        if attempt >= context.maxAttempts {
-                            throw ConnectorError.invalidResponse(endpoint: endpoint, message: context.redact(failure + " after \(attempt) attempts"))
-                        }
-                    }
-                case 401:
-                    if let provider, let sentAuthorization, !reauthorized,
-                       try await provider.refresh(rejecting: sentAuthorization) {
-                        // Sent again at once with the new credential: not a fault, so
-                        // neither an attempt nor a retry, and no backoff.
-                        reauthorized = true
-                        attempt -= 1
-                        continue
-                    }
-                    var message = "the \(credentialName) was rejected by \(host) (HTTP 401 on \(endpoint))"
-                    if reauthorized { message += " even after it was refreshed" }
-                    if let hint = provider?.reauthorizationHint { message += "; \(hint)" }
-                    throw ConnectorError.unauthenticated(host: host, message: context.redact(message))
-                case 429, 500, 502, 503, 504:
-                    failure = "HTTP \(status)"
-                    if status == 429 {
-                        context.metrics.update { $0.rateLimited += 1 }
-                        retryAfter = (response as? HTTPURLResponse).flatMap(Self.retryAfter)
-                        await limiter.serverRefused(retryAfter: retryAfter.map { min($0, context.maxBackoff) })
-                    }
-                    if attempt >= context.maxAttempts {
-                        throw ConnectorError.requestFailed(endpoint: endpoint, status: status,
-                                                           message: "still failing after \(attempt) attempts")
-                    }
-                default:
-                    throw ConnectorError.requestFailed(endpoint: endpoint, status: status,
-                                                       message: context.redact(Self.snippet(data)))
-                }
-            } catch let error as ConnectorError {
+                // Sent again at once with the new credential: not a fault, so neither an
+                // attempt nor a retry, and no backoff; a second 401 is final.
+                policy.reauthorized = true
+                attempt -= 1
+            case .retry(let failure, let retryAfter):
+                try await backOff(attempt: attempt, retryAfter: retryAfter, endpoint: policy.endpoint, failure: failure)
+            case .fail(let error):
                 throw error
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                let urlError = error as? URLError
-                switch urlError?.code {
-                case .cannotFindHost?, .dnsLookupFailed?, .unsupportedURL?, .badURL?,
-                     .serverCertificateUntrusted?, .secureConnectionFailed?, .serverCertificateHasBadDate?:
-                    throw ConnectorError.unreachable(host: host, message: "cannot reach \(host): \(context.redact(error.localizedDescription))")
-                case .cannotConnectToHost? where attempt >= min(3, context.maxAttempts):
-                    throw ConnectorError.unreachable(host: host, message: "cannot connect to \(host): connection refused")
-                default:
-                    failure = context.redact(urlError.map { "\($0.code == .timedOut ? "timed out" : "network error \($0.code.rawValue)")" } ?? "\(error)")
-                    if attempt >= context.maxAttempts {
-                        throw ConnectorError.requestFailed(endpoint: endpoint, status: nil,
-                                                           message: "\(failure), still failing after \(attempt) attempts")
-                    }
-                }
             }
-            try await backOff(attempt: attempt, retryAfter: retryAfter, endpoint: endpoint, failure: failure)
         }
     }
 
+    // MARK: - Steps of a request
+
+    /// The request for `path` and `query`, with the fixed headers.
+    private func makeRequest(path: String, query: [(String, String)]) throws -> URLRequest {
+        var request = URLRequest(url: try makeURL(path: path, query: query), cachePolicy: .reloadIgnoringLocalCacheData,
+                                 timeoutInterval: context.requestTimeout)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return request
+    }
+
+    /// The retry decisions for `request`, with this client's limits and names.
+    private func retryPolicy(for request: URLRequest) -> RetryPolicy {
+        let context = context
+        return RetryPolicy(maxAttempts: context.maxAttempts,
+                           endpoint: "GET " + describe(request.url ?? baseURL), host: host,
+                           credentialName: credentialName, reauthorizationHint: provider?.reauthorizationHint,
+                           canReauthorize: provider != nil, reauthorized: false, redact: { context.redact($0) })
+    }
+
+    /// Sets the provider's current `Authorization` on `request`; returns it (nil without a provider).
+    private func authorize(_ request: inout URLRequest) async throws -> String? {
+        guard let provider else { return nil }
+        let value = try await provider.authorization()
+        request.setValue(value, forHTTPHeaderField: "Authorization")
+        return value
+    }
+
+    /// What one attempt came to: the decoded body, or what the retry policy must judge.
+    private enum Attempt<T> {
+        case decoded(T)
+        case failed(RetryPolicy.Outcome)
+    }
+
+    /// Waits for the rate limiter, counts the request, sends it once and decodes a 2xx body.
+    private func send<T: Decodable>(_ request: URLRequest, attempt: Int, as type: T.Type) async throws -> Attempt<T> {
+        let reservation = try await limiter.acquire()
+        context.metrics.update {
+            $0.requests += 1
+            $0.waitedSeconds += reservation.waited
+            if attempt > 1 { $0.retries += 1 }
+        }
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await transport.send(request)
+            await limiter.complete(reservation)
+        } catch is CancellationError {
+            await limiter.complete(reservation)
+            throw CancellationError()
+        } catch {
+            await limiter.complete(reservation)
+            return .failed(.transportFailure(error))
+        }
+        let http = response as? HTTPURLResponse
+        let status = http?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            let retryAfter = RetryPolicy.retryAfter(http?.value(forHTTPHeaderField: "Retry-After"))
+            if status == 429 { await noteRateLimited(retryAfter: retryAfter) }
+            return .failed(.status(status, retryAfter: retryAfter, body: data))
+        }
+        do {
+            return .decoded(try JSONDecoder().decode(T.self, from: data))
+        } catch {
+            return .failed(.undecodable(bytes: data.count, reason: Self.describe(error)))
+        }
+    }
+
+    /// Counts a 429 and holds every request of this client back as long as the server asked.
+    private func noteRateLimited(retryAfter: TimeInterval?) async {
+        context.metrics.update { $0.rateLimited += 1 }
+        await limiter.serverRefused(retryAfter: retryAfter.map { min($0, context.maxBackoff) })
+    }
+
+    /// Waits before the next attempt, within the sync's retry budget.
     private func backOff(attempt: Int, retryAfter: TimeInterval?, endpoint: String, failure: String) async throws {
         let used = context.metrics.counts.retries
         guard used < context.retryBudget else {
             throw ConnectorError.requestFailed(endpoint: endpoint, status: nil,
                                                message: "\(failure); retry budget of \(context.retryBudget) for this sync is spent")
         }
-        let delay: TimeInterval
-        if let retryAfter {
-            delay = min(retryAfter, context.maxBackoff)
-        } else {
-            let ceiling = min(context.maxBackoff, context.initialBackoff * pow(2, Double(attempt - 1)))
-            delay = Double.random(in: (ceiling / 2)...max(ceiling / 2, ceiling))
-        }
+        let delay = RetryPolicy.delay(attempt: attempt, retryAfter: retryAfter, initial: context.initialBackoff,
+                                      maximum: context.maxBackoff, unit: Double.random(in: 0...1))
         context.note("\(endpoint): \(failure); retry \(attempt) in \(String(format: "%.2f", delay))s")
         context.metrics.update { $0.waitedSeconds += delay }
         if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
@@ -196,19 +196,6 @@ public final class HTTPClient: Sendable {
         var text = url.path
         if let query = url.query, !query.isEmpty { text += "?" + query }
         return context.redact(text)
-    }
-
-    /// `Retry-After` as seconds: a number, or an HTTP date.
-    static func retryAfter(_ response: HTTPURLResponse) -> TimeInterval? {
-        guard let value = response.value(forHTTPHeaderField: "Retry-After")?.trimmingCharacters(in: .whitespaces) else {
-            return nil
-        }
-        if let seconds = Double(value) { return max(0, seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
     }
 
     static func snippet(_ data: Data) -> String {

@@ -23,6 +23,11 @@ public final class ConnectorContext: Sendable {
     public let metrics = RequestMetrics()
     /// Where OAuth tokens of this user live (`$XDG_CONFIG_HOME/connhost/tokens`).
     public let tokenStore: OAuth2TokenStore
+    /// The name stored credentials are kept under (the connector instance, `acme`); `nil`
+    /// to derive it from the account URL (``ServiceDeclaration/account(of:)``).
+    public let instance: String?
+    /// Limits that replace every plugin's declared ones (`--rate-limit`); `nil` keeps them.
+    public let rateLimits: [RateLimit]?
 
     // Mutable because tokens obtained or refreshed during a run must be redacted too.
     private let secrets: Mutex<[String]>
@@ -32,7 +37,8 @@ public final class ConnectorContext: Sendable {
     public init(userAgent: String = "connhost/0.1.0", requestTimeout: TimeInterval = 30,
                 maxAttempts: Int = 6, retryBudget: Int = 500,
                 initialBackoff: TimeInterval = 0.2, maxBackoff: TimeInterval = 30,
-                concurrency: Int = 4, tokenStore: OAuth2TokenStore = .standard(),
+                concurrency: Int = 4, tokenStore: OAuth2TokenStore = .standard(), instance: String? = nil,
+                rateLimits: [RateLimit]? = nil,
                 secrets: [String] = [], log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.userAgent = userAgent
         // FoundationNetworking traps on an infinite or huge interval; the CLI bounds it too.
@@ -43,6 +49,8 @@ public final class ConnectorContext: Sendable {
         self.maxBackoff = maxBackoff
         self.concurrency = max(1, concurrency)
         self.tokenStore = tokenStore
+        self.instance = instance
+        self.rateLimits = rateLimits
         self.secrets = Mutex(Self.ordered(secrets))
         self.log = log
     }

@@ -16,23 +16,23 @@ public protocol ResourceSyncer: Sendable {
     /// Returns one page of resources.
     func list(_ request: ListRequest) async throws -> Page<Resource>
 
-    /// Returns one page of the entitlements that `resource` offers.
-    func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement>
+    /// Returns one page of the entitlements that `request.resource` offers.
+    func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement>
 
-    /// Returns one page of grants of the entitlements of `resource`.
-    func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant>
+    /// Returns one page of grants of the entitlements of `request.resource`.
+    func grants(_ request: GrantsRequest) async throws -> Page<Grant>
 }
 
 // MARK: - Default implementations
 
 extension ResourceSyncer {
     /// No entitlements: the default for principal types such as users.
-    public func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement> {
+    public func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement> {
         .empty
     }
 
     /// No grants: the default for principal types such as users.
-    public func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant> {
+    public func grants(_ request: GrantsRequest) async throws -> Page<Grant> {
         .empty
     }
 }

@@ -29,11 +29,11 @@ struct Teams: ResourceSyncer {
     func list(_ request: ListRequest) async throws -> Page<Resource> {
         Page([Resource(type: "team", id: "t", displayName: "Team")])
     }
-    func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement> {
-        Page([Entitlement(resource: resource.reference, slug: "member", displayName: "member")])
+    func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement> {
+        Page([Entitlement(resource: request.resource.reference, slug: "member", displayName: "member")])
     }
-    func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant> {
-        let member = Entitlement(resource: resource.reference, slug: "member", displayName: "member")
+    func grants(_ request: GrantsRequest) async throws -> Page<Grant> {
+        let member = Entitlement(resource: request.resource.reference, slug: "member", displayName: "member")
         return Page(["1", "ghost"].map { Grant(entitlement: member, principal: ResourceReference(type: "user", id: $0)) })
     }
 }

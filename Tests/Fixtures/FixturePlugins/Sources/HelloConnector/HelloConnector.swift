@@ -70,13 +70,13 @@ struct GroupSyncer: ResourceSyncer {
         Page((0..<(count + 9) / 10).map { Resource(type: "group", id: String($0), displayName: "Group \($0)") })
     }
 
-    func entitlements(of resource: Resource, page: PageToken?) async throws -> Page<Entitlement> {
-        Page([Entitlement(resource: resource.reference, slug: "member", displayName: "member")])
+    func entitlements(_ request: EntitlementsRequest) async throws -> Page<Entitlement> {
+        Page([Entitlement(resource: request.resource.reference, slug: "member", displayName: "member")])
     }
 
-    func grants(of resource: Resource, page: PageToken?) async throws -> Page<Grant> {
-        let group = Int(resource.id) ?? 0
-        let member = Entitlement(resource: resource.reference, slug: "member", displayName: "member")
+    func grants(_ request: GrantsRequest) async throws -> Page<Grant> {
+        let group = Int(request.resource.id) ?? 0
+        let member = Entitlement(resource: request.resource.reference, slug: "member", displayName: "member")
         return Page((group * 10..<min(count, group * 10 + 10)).map {
             Grant(entitlement: member, principal: ResourceReference(type: "thing", id: String($0)))
         })

@@ -1,15 +1,6 @@
 import ConnectorKit
 import Foundation
 
-/// A failure reported by, or about, an isolated worker process.
-public struct WorkerFailure: Error, CustomStringConvertible {
-    /// The exit status the host should use.
-    public var status: Int32
-    /// The message to print.
-    public var message: String
-    public var description: String { message }
-}
-
 /// Runs one plugin's sync in a child `connhost __worker` process, so a plugin that traps
 /// or segfaults ends only the child; records come back as NDJSON on a pipe.
 ///
@@ -137,38 +128,4 @@ public struct IsolatedSync {
         }
         if !pending.isEmpty { try body(pending) }
     }
-}
-
-/// Drains a worker's stderr on its own thread (a full pipe would stall the worker) and
-/// keeps the last lines for the crash report.
-final class StderrCollector: @unchecked Sendable {
-    private var lines: [String] = []
-    private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle, forward: Bool) {
-        Thread.detachNewThread { [self] in
-            try? IsolatedSync.forEachLine(of: handle) { data in
-                let line = String(decoding: data, as: UTF8.self)
-                if forward { FileHandle.standardError.write(Data("\(line)\n".utf8)) }
-                lock.lock()
-                lines.append(line)
-                if lines.count > 200 { lines.removeFirst(lines.count - 200) }
-                lock.unlock()
-            }
-            done.signal()
-        }
-    }
-
-    /// Waits for the stream to end and returns what was kept (once; later calls return nothing).
-    func finish() -> [String] {
-        lock.lock()
-        if finished { lock.unlock(); return [] }
-        finished = true
-        lock.unlock()
-        done.wait()
-        lock.lock(); defer { lock.unlock() }
-        return lines
-    }
-    private var finished = false
 }

@@ -1,0 +1,24 @@
+/// A value fetched on first use and shared by every caller, such as an account that two
+/// syncers both need: one request, however many ask, concurrently or later.
+///
+/// A failed fetch is shared too (the sync stops with its error rather than asking again).
+public actor FetchOnce<Value: Sendable> {
+    private let fetch: @Sendable () async throws -> Value
+    private var task: Task<Value, any Error>?
+
+    /// Creates a value that `fetch` will produce when first asked for.
+    public init(_ fetch: @escaping @Sendable () async throws -> Value) {
+        self.fetch = fetch
+    }
+
+    /// The value, fetched now if no one asked before.
+    public var value: Value {
+        get async throws {
+            if let task { return try await task.value }
+            let fetch = self.fetch
+            let started = Task { try await fetch() }
+            task = started
+            return try await started.value
+        }
+    }
+}
