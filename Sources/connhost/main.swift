@@ -4,7 +4,7 @@ import Foundation
 
 /// Every command, in the order `connhost --help` lists them.
 nonisolated(unsafe) let commands: [any Command.Type] = [
-    ListPluginsCommand.self, ConnectorsCommand.self, SyncCommand.self, ShowCommand.self, DiffCommand.self, ReportCommand.self, ExportCommand.self,
+    ListPluginsCommand.self, ConnectorsCommand.self, SyncCommand.self, ServeCommand.self, SyncsCommand.self, ChangesCommand.self, ShowCommand.self, DiffCommand.self, ReportCommand.self, ExportCommand.self,
     ValidateCommand.self, AuthCommand.self,
     DemoCommand.self, NewPluginCommand.self, CheckPluginCommand.self,
 ]
