@@ -1,0 +1,111 @@
+import ConnectorHost
+import Foundation
+import Testing
+
+/// `connhost serve` against two fake tenants that change while it runs: the change feed,
+/// the run history, the HTTP endpoints and a clean stop.
+@Suite struct ServeEndToEndTests {
+    static func date(_ value: Any?) -> Date? {
+        (value as? String).flatMap { ISO8601DateFormatter().date(from: $0) }
+    }
+
+    /// `connhost <command> --config … --json`, parsed as a JSON array of objects.
+    static func list(_ command: String, config: String) async throws -> [[String: Any]] {
+        let result = try await connhost([command, "--config", config, "--json"] + (command == "syncs" ? ["--limit", "1000"] : []))
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    }
+
+    @Test func twoInstancesOnEverySecondReportExactlyTheChangesMade() async throws {
+        let aha = try await FakeTenant("aha", ["--users", "20", "--teams", "4"])
+        let codefresh = try await FakeTenant("codefresh", ["--users", "10"])
+        let work = try TemporaryDirectory("serve")
+        let config = work.file("host-config.json")
+        try Data("""
+            {"pluginsDirectory": "\(Products.directory)",
+             "state": {"directory": "state", "keep": 3},
+             "connectors": {
+               "acme": {"plugin": "aha", "base-url": "\(aha.url)", "api-key": {"env": "ACME_KEY"}, "schedule": "every 1s"},
+               "cf": {"plugin": "codefresh", "base-url": "\(codefresh.url)", "api-key": {"env": "CF_KEY"}, "schedule": "every 1s"}}}
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        let serve = try ChildProcess(Products.connhost, ["serve", "--config", config, "--listen", "127.0.0.1:0"],
+                                     environment: ["ACME_KEY": aha.apiKey, "CF_KEY": codefresh.apiKey])
+        #expect(await eventually(timeout: 60) { serve.stderr.contains("connhost: serving http://127.0.0.1:") || !serve.isRunning })
+        let url = try #require(serve.stderr.split(separator: "\n").first { $0.hasPrefix("connhost: serving ") }?
+            .dropFirst("connhost: serving ".count)).description
+
+        func okRuns(_ runs: [[String: Any]], _ instance: String) -> [[String: Any]] {
+            runs.filter { $0["instance"] as? String == instance && $0["status"] as? String == "ok" }
+        }
+        #expect(try await eventually(timeout: 60) {
+            let runs = try await Self.list("syncs", config: config)
+            return okRuns(runs, "acme").count >= 2 && okRuns(runs, "cf").count >= 2
+        })
+
+        let ahaUser = try #require(try await aha.currentTruth("before-aha.json").resources(ofType: "user")
+            .first { $0.profile["status"] == "enabled" }?.id)
+        let cfUser = try #require(try await codefresh.currentTruth("before-cf.json").resources(ofType: "user")
+            .first { $0.profile["status"] == "active" }?.id)
+        let (ahaStatus, ahaAnswer) = try await aha.mutate([["op": "disable_user", "user": ahaUser],
+                                                           ["op": "add_user", "name": "<script>alert(1)</script>"]])
+        let (cfStatus, _) = try await codefresh.mutate([["op": "disable_user", "user": cfUser]])
+        #expect(ahaStatus == 200 && cfStatus == 200)
+        let added = try #require((ahaAnswer["added_users"] as? [String])?.first)
+        // History times have whole seconds: a run that started two seconds later saw the change.
+        let changedAt = Date().addingTimeInterval(2)
+        #expect(try await eventually(timeout: 60) {
+            let runs = try await Self.list("syncs", config: config)
+            return ["acme", "cf"].allSatisfy { name in okRuns(runs, name).contains { (Self.date($0["started_at"]) ?? .distantPast) >= changedAt } }
+        })
+
+        let changes = try await Self.list("changes", config: config).map { change -> String in
+            let fields = (change["fields"] as? [[String: Any]] ?? []).map {
+                " \($0["field"] as? String ?? "")=\($0["before"] as? String ?? "nil")->\($0["after"] as? String ?? "nil")"
+            }
+            return "\(change["instance"] as? String ?? "") \(change["kind"] as? String ?? "") "
+                + "\(change["resource_type"] as? String ?? ""):\(change["resource_id"] as? String ?? "")" + fields.joined()
+        }
+        #expect(changes.sorted() == [
+            "acme resource_added user:\(added)",
+            "acme resource_changed user:\(ahaUser) profile.status=enabled->disabled",
+            "cf resource_changed user:\(cfUser) profile.status=active->suspended",
+        ])
+
+        // Runs of one instance never overlap.
+        let before = try await Self.list("syncs", config: config)
+        for name in ["acme", "cf"] {
+            let own = before.filter { $0["instance"] as? String == name }
+                .compactMap { run in Self.date(run["started_at"]).map { ($0, Self.date(run["ended_at"])) } }
+                .sorted { $0.0 < $1.0 }
+            for (earlier, later) in zip(own, own.dropFirst()) {
+                #expect(later.0 >= (earlier.1 ?? .distantFuture), "\(name): a run started before the previous one ended")
+            }
+        }
+
+        // HTTP: health, strict metrics whose run counters lie between two readings of the history.
+        #expect(try await LoopbackHTTP.get(url + "/healthz").status == 200)
+        let metrics = try await LoopbackHTTP.get(url + "/metrics")
+        let after = try await Self.list("syncs", config: config)
+        let families = try PrometheusParser.parse(metrics.body)
+        let counted = try #require(families.first { $0.name == "connhost_sync_runs_total" })
+        for name in ["acme", "cf"] {
+            let value = Int(counted.samples.first { $0.labels == ["instance": name, "status": "ok"] }?.value ?? -1)
+            #expect(okRuns(before, name).count <= value && value <= okRuns(after, name).count, "\(name): \(value)")
+        }
+        let changesTotal = try #require(families.first { $0.name == "connhost_changes_total" })
+        #expect(changesTotal.samples.first { $0.labels == ["instance": "acme", "kind": "resource_added"] }?.value == 1)
+        #expect(changesTotal.samples.first { $0.labels == ["instance": "cf", "kind": "resource_changed"] }?.value == 1)
+        let page = try await LoopbackHTTP.get(url + "/")
+        #expect(page.status == 200)
+        #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!page.body.contains("<script"))
+
+        let lines = try String(contentsOfFile: work.file("state/changes.ndjson"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+
+        serve.send(SIGTERM)
+        let result = await serve.finish(timeout: 15)
+        #expect(result.status == 0 && !result.timedOut, "\(result.stderr)")
+        #expect(!result.output.contains(aha.apiKey) && !result.output.contains(codefresh.apiKey))
+    }
+}
