@@ -2,16 +2,18 @@ import ConnectorHost
 import Foundation
 import Testing
 
-/// `connhost serve` against two fake tenants that change while it runs: the change feed,
-/// the run history, the HTTP endpoints and a clean stop.
+/// `connhost serve` against fake tenants: the change feed while tenants change, the run
+/// history, the HTTP endpoints, a clean stop, and a restart after `kill -9`.
 @Suite struct ServeEndToEndTests {
     static func date(_ value: Any?) -> Date? {
         (value as? String).flatMap { ISO8601DateFormatter().date(from: $0) }
     }
 
     /// `connhost <command> --config … --json`, parsed as a JSON array of objects.
-    static func list(_ command: String, config: String) async throws -> [[String: Any]] {
+    /// With `polling`, a history that serve has not created yet reads as empty.
+    static func list(_ command: String, config: String, polling: Bool = false) async throws -> [[String: Any]] {
         let result = try await connhost([command, "--config", config, "--json"] + (command == "syncs" ? ["--limit", "1000"] : []))
+        if polling && result.status == 2 && result.stderr.contains("no sync history") { return [] }
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
     }
@@ -38,7 +40,7 @@ import Testing
             runs.filter { $0["instance"] as? String == instance && $0["status"] as? String == "ok" }
         }
         #expect(try await eventually(timeout: 60) {
-            let runs = try await Self.list("syncs", config: config)
+            let runs = try await Self.list("syncs", config: config, polling: true)
             return okRuns(runs, "acme").count >= 2 && okRuns(runs, "cf").count >= 2
         })
 
@@ -107,5 +109,57 @@ import Testing
         let result = await serve.finish(timeout: 15)
         #expect(result.status == 0 && !result.timedOut, "\(result.stderr)")
         #expect(!result.output.contains(aha.apiKey) && !result.output.contains(codefresh.apiKey))
+    }
+
+    /// A config with one slow Aha! instance on `every 1s`, and its tenant.
+    static func slowInstance(_ work: TemporaryDirectory) async throws -> (FakeTenant, String) {
+        // Every request waits 1.5 s: a sync takes several seconds, so a stop lands in the middle.
+        let aha = try await FakeTenant("aha", ["--users", "600", "--teams", "4", "--stall-ms", "1500"])
+        let config = work.file("host-config.json")
+        try Data("""
+            {"pluginsDirectory": "\(Products.directory)", "state": {"directory": "state"},
+             "connectors": {"acme": {"plugin": "aha", "base-url": "\(aha.url)", "api-key": {"env": "ACME_KEY"}, "schedule": "every 1s"}}}
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        return (aha, config)
+    }
+
+    static func serve(_ config: String, _ aha: FakeTenant) throws -> ChildProcess {
+        try ChildProcess(Products.connhost, ["serve", "--config", config, "--listen", "127.0.0.1:0"], environment: ["ACME_KEY": aha.apiKey])
+    }
+
+    /// Waits until the history shows an ok run and a run in progress after it; returns the ok run.
+    static func okThenRunning(_ config: String) async throws -> [String: Any]? {
+        var found: [String: Any]?
+        _ = try await eventually(timeout: 90) {
+            let runs = try await list("syncs", config: config, polling: true)
+            guard runs.first?["status"] as? String == "running" else { return false }
+            found = runs.first { $0["status"] as? String == "ok" }
+            return found != nil
+        }
+        return found
+    }
+
+    @Test func afterKill9TheNextStartMarksTheRunInterruptedAndRunsOn() async throws {
+        let work = try TemporaryDirectory("serve")
+        let (aha, config) = try await Self.slowInstance(work)
+        let first = try Self.serve(config, aha)
+        _ = try #require(try await Self.okThenRunning(config))
+        first.send(SIGKILL)
+        let killed = await first.finish(timeout: 30)
+        #expect(killed.signaled && killed.status == SIGKILL)
+        let left = try await Self.list("syncs", config: config)
+        #expect(left.first?["status"] as? String == "running")
+        let killedID = left.first?["sync_id"] as? String
+
+        let second = try Self.serve(config, aha)
+        #expect(try await eventually(timeout: 90) {
+            let runs = try await Self.list("syncs", config: config)
+            return runs.contains { $0["sync_id"] as? String == killedID && $0["status"] as? String == "interrupted" }
+                && runs.first { $0["status"] as? String != "running" }?["status"] as? String == "ok"
+                && runs.filter { $0["status"] as? String == "ok" }.count >= 2
+        })
+        #expect(try await SQLiteCLI.run(work.file("state/history.db"), "PRAGMA integrity_check;") == "ok")
+        second.send(SIGTERM)
+        #expect(await second.finish(timeout: 30).status == 0)
     }
 }
