@@ -139,6 +139,26 @@ import Testing
         return found
     }
 
+    @Test func sigtermMidSyncExitsCleanlyAndKeepsThePreviousSnapshot() async throws {
+        let work = try TemporaryDirectory("serve")
+        let (aha, config) = try await Self.slowInstance(work)
+        let serve = try Self.serve(config, aha)
+        let ok = try #require(try await Self.okThenRunning(config))
+        let snapshot = try #require(ok["snapshot"] as? String)
+        let bytes = try #require(FileManager.default.contents(atPath: snapshot))
+
+        let stopAt = ContinuousClock.now
+        serve.send(SIGTERM)
+        let result = await serve.finish(timeout: 30)
+        #expect(result.status == 0 && !result.signaled, "\(result.stderr)")
+        #expect(ContinuousClock.now - stopAt <= .seconds(10))
+        let runs = try await Self.list("syncs", config: config)
+        #expect(runs.first?["status"] as? String == "interrupted", "\(runs.first ?? [:])\n\(result.stderr)")
+        #expect(!runs.contains { $0["status"] as? String == "running" })
+        #expect(FileManager.default.contents(atPath: snapshot) == bytes)
+        #expect(work.strayTemporaryFiles.isEmpty)
+    }
+
     @Test func afterKill9TheNextStartMarksTheRunInterruptedAndRunsOn() async throws {
         let work = try TemporaryDirectory("serve")
         let (aha, config) = try await Self.slowInstance(work)

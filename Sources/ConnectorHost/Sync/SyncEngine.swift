@@ -66,7 +66,8 @@ public struct SyncEngine {
             checker.startListing(type)
             try await pages(of: .resources(type)) { token in
                 let page = if token == nil, index > 0 {
-                    try await firstPages[index - 1].value
+                    try await withTaskCancellationHandler { [first = firstPages[index - 1]] in try await first.value }
+                        onCancel: { [first = firstPages[index - 1]] in first.cancel() }
                 } else {
                     try await syncer.list(ListRequest(page: token))
                 }
@@ -122,7 +123,11 @@ public struct SyncEngine {
     /// ``PageLoop``, shared with ``ConformanceCheck``.
     private func pages(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
         do {
-            try await PageLoop(maxPages: Self.maxPagesPerListing, detectsCycles: true).run(fetch)
+            // Stopping is checked between pages too, for a plugin that does not pass cancellation on.
+            try await PageLoop(maxPages: Self.maxPagesPerListing, detectsCycles: true).run { token in
+                try Task.checkCancellation()
+                return try await fetch(token)
+            }
         } catch let violation as PageLoop.Violation {
             throw HostError.failed("\(metadata.name) \(listing): \(violation)")
         }

@@ -32,6 +32,11 @@ struct SessionTransport: HTTPTransport {
     }
 
     func send(_ request: URLRequest) async throws -> (Data, URLResponse) {
-        try await session.data(for: request)
+        do {
+            return try await session.data(for: request)
+        } catch let error as URLError where error.code == .cancelled && Task.isCancelled {
+            // The caller was cancelled (the sync is stopping): not a transport failure to retry.
+            throw CancellationError()
+        }
     }
 }

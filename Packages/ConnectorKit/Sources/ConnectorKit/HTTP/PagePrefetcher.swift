@@ -29,7 +29,9 @@ public actor PagePrefetcher<Response: Sendable> {
     public func page(_ number: Int) async throws -> Response {
         let task = inFlight.removeValue(forKey: number) ?? start(number)
         highestScheduled = max(highestScheduled, number)
-        let response = try await task.value
+        // The fetch runs in a task of its own: a cancelled caller (a sync that is stopping)
+        // must cancel it, not wait for it.
+        let response = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         if knownTotal == nil { knownTotal = totalPages(response) }
         if let total = knownTotal, concurrency > 1 {
             var next = highestScheduled + 1

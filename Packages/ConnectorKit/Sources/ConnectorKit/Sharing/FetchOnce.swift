@@ -1,7 +1,9 @@
 /// A value fetched on first use and shared by every caller, such as an account that two
 /// syncers both need: one request, however many ask, concurrently or later.
 ///
-/// A failed fetch is shared too (the sync stops with its error rather than asking again).
+/// A failed fetch is shared too (the sync stops with its error rather than asking again),
+/// and so is a cancelled one: a caller that is cancelled cancels the fetch, since it runs
+/// for one sync, which is then stopping.
 public actor FetchOnce<Value: Sendable> {
     private let fetch: @Sendable () async throws -> Value
     private var task: Task<Value, any Error>?
@@ -14,11 +16,9 @@ public actor FetchOnce<Value: Sendable> {
     /// The value, fetched now if no one asked before.
     public var value: Value {
         get async throws {
-            if let task { return try await task.value }
-            let fetch = self.fetch
-            let started = Task { try await fetch() }
-            task = started
-            return try await started.value
+            let shared = task ?? Task { [fetch] in try await fetch() }
+            task = shared
+            return try await withTaskCancellationHandler { try await shared.value } onCancel: { shared.cancel() }
         }
     }
 }
