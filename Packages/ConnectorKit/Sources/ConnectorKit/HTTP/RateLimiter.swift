@@ -14,14 +14,18 @@ import Foundation
 ///
 /// - a request that took longer than the recent median may have arrived that much later
 ///   (a new connection, a server thread that ran late): its successor waits by the excess,
-///   at most one more window (a request that never completes cannot stall the sync).
-///   In the first window every request opens a connection on a server that may still be
-///   starting its threads, so they can all arrive late alike and their median says
-///   nothing: there the excess is over the quickest round trip seen, and until eight
-///   round trips are known, over nothing (spaced from completion). That costs about one
-///   round trip a sync, not one a window;
+///   however long (a machine so busy that answers take longer than the window is when it
+///   matters most), but for a request still out, at most `staleAfter` (one that never
+///   completes cannot stall the sync).
+///   The first window is spaced from completion (the excess is the whole round trip): its
+///   requests open the connections, on a server that may still be starting threads, so
+///   they can all arrive late alike while the next window's, on warm connections, arrive
+///   at once; no median of theirs tells that. It costs one round trip a sync, not one a
+///   window;
 /// - a busy machine wakes us late, and runs the requests late too: the largest recent
-///   lateness of our own wake-ups is added (well under a millisecond on a quiet machine);
+///   lateness of our own wake-ups is added (well under a millisecond on a quiet machine),
+///   and past 5 ms the limiter spaces from completion: on a machine that busy the floor
+///   matters less than never being refused;
 /// - a 429 means the server counted differently anyway: ``serverRefused(retryAfter:)``
 ///   holds everything back as long as it asks and widens the margin for the rest of the
 ///   sync, so one misjudgement costs one retry, not one per window.
@@ -47,6 +51,8 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     private let limits: [RateLimit]
     private let longestCount: Int
     private let clock: C
+    /// How long a request still out may hold its successors back.
+    private let staleAfter: Duration
     /// Added to each window; grows when the server refuses a request anyway.
     public private(set) var margin: Duration
     private var nextID = 0
@@ -59,16 +65,16 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     private var lateness: Duration = .zero
     /// Round trips of the last completed requests, oldest first.
     private var roundTrips: [Duration] = []
-    /// What a round trip usually takes, and the quickest one; zero until enough are known.
+    /// What a round trip usually takes; zero until enough are known to say.
     private var usualRoundTrip: Duration = .zero
-    private var quickestRoundTrip: Duration = .zero
     private static var roundTripsForAMedian: Int { 8 }
 
     /// Creates a limiter that reads and sleeps on `clock`; with no limits it never waits.
-    public init(_ limits: [RateLimit], margin: TimeInterval = 0.015, clock: C) {
+    public init(_ limits: [RateLimit], margin: TimeInterval = 0.015, staleAfter: TimeInterval = 60, clock: C) {
         self.limits = limits
         self.longestCount = limits.map(\.requests).max() ?? 0
         self.margin = .seconds(margin)
+        self.staleAfter = .seconds(staleAfter)
         self.clock = clock
     }
 
@@ -87,7 +93,8 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
                 dueAt[id] = due
                 if due > clock.now {
                     try await clock.sleep(until: due, tolerance: nil)
-                    lateness = max(due.duration(to: clock.now), lateness * 0.9)
+                    // Capped: a wake-up seconds late is a suspended machine, not a busy one.
+                    lateness = min(max(due.duration(to: clock.now), lateness * 0.9), .milliseconds(250))
                 } else if recheck {
                     // A predecessor has not started, or is out longer than usual: look again soon.
                     try await clock.sleep(until: clock.now.advanced(by: .milliseconds(1)), tolerance: nil)
@@ -130,12 +137,17 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
             let gap = Duration.seconds(limit.per) + margin + lateness
             if let request = sent[predecessor] {
                 // Out longer than usual: it may have arrived that much later.
-                let window = Duration.seconds(limit.per)
                 let roundTrip = request.start.duration(to: request.completion ?? now)
-                let usual = predecessor < limit.requests ? quickestRoundTrip : usualRoundTrip
-                let excess = min(max(.zero, roundTrip - usual), window)
+                // A busy machine (wake-ups running late) delays arrivals unevenly and unseen:
+                // space from completion then, the way that is safe whatever the delays.
+                let busy = lateness > .milliseconds(5)
+                let usual = busy || predecessor < limit.requests ? .zero : usualRoundTrip
+                var excess = max(.zero, roundTrip - usual)
+                if request.completion == nil {
+                    excess = min(excess, staleAfter)
+                    if excess > .zero && excess < staleAfter { recheck = true }
+                }
                 due = max(due, request.start.advanced(by: gap + excess))
-                if request.completion == nil && excess > .zero && excess < window { recheck = true }
             } else if let planned = dueAt[predecessor] {
                 due = max(due, planned.advanced(by: gap))
                 recheck = true
@@ -163,9 +175,7 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
         roundTrips.append(start.duration(to: instant))
         if roundTrips.count > 64 { roundTrips.removeFirst(roundTrips.count - 64) }
         if roundTrips.count >= Self.roundTripsForAMedian {
-            let sorted = roundTrips.sorted()
-            usualRoundTrip = sorted[sorted.count / 2]
-            quickestRoundTrip = sorted[0]
+            usualRoundTrip = roundTrips.sorted()[roundTrips.count / 2]
         }
     }
 
