@@ -48,7 +48,7 @@ enum ConnectorsCommand: Command {
             ["NAME", "PLUGIN", "ACCOUNT", "CREDENTIALS", "SCHEDULE"],
             entries.map { entry in
                 let credentials = entry.problem ?? entry.credentials.map {
-                    "\($0.field): \($0.source)\($0.present ? "" : " (missing)")"
+                    "\($0.field == $0.source ? $0.source : "\($0.field): \($0.source)")\($0.present ? "" : " (missing)")"
                 }.joined(separator: "; ")
                 return [entry.name, entry.plugin, entry.account ?? "-", credentials.isEmpty ? "-" : credentials, entry.schedule ?? "-"]
             }))
@@ -71,6 +71,15 @@ enum ConnectorsCommand: Command {
             } else if field.required {
                 entry.credentials.append(.init(field: field.name, source: "flag --\(field.name) or env \(field.env)",
                                                present: !(environment[field.env] ?? "").isEmpty))
+            }
+        }
+        // An OAuth-capable instance: its stored credential, the source a sync falls back to
+        // when no API key is referenced (shown as missing only then).
+        if plugin.connector is any OAuthAuthorizing, let key = instance.credentialName(of: plugin) {
+            let path = OAuth2TokenStore.standard().path(for: key)
+            let present = FileManager.default.fileExists(atPath: path)
+            if present || entry.credentials.allSatisfy({ $0.field == "client-secret" }) {
+                entry.credentials.append(.init(field: "oauth", source: "oauth", present: present))
             }
         }
         if entry.account == nil, let field = plugin.metadata.configFields.first(where: { $0.name == "base-url" }) {
