@@ -75,10 +75,13 @@ enum AuthCommand: Command {
         for option in ["no-listen", "timeout"] where resolved.arguments.has(option) {
             throw HostError.usage("--forget deletes the stored credential; --\(option) does not go with it")
         }
+        let store = OAuth2TokenStore.standard()
         let account: String
-        if let name = target.credentialName {
-            // An instance with its own account: its name is the key, and its secrets need not resolve.
-            account = name
+        let names = target.instance.storedCredentialNames(of: target.plugin)
+        if let own = names.first {
+            // An instance with its own account: no secret needs to resolve. A file not yet
+            // moved from the account's name is the one its next sync would use.
+            account = names.first { FileManager.default.fileExists(atPath: store.path(for: $0)) } ?? own
         } else {
             guard let service = (target.plugin.connector as? any ServiceConnector)?.service else {
                 throw HostError.usage("\(target.name): its plugin does not declare an account URL, so connhost cannot "
@@ -91,7 +94,6 @@ enum AuthCommand: Command {
                 throw HostError.usage(ErrorReport.message(for: error, connector: target.name))
             }
         }
-        let store = OAuth2TokenStore.standard()
         guard let path = try store.remove(account: account) else {
             throw HostError.usage("\(target.name): no OAuth credential is stored (\(store.path(for: account))); nothing to forget")
         }

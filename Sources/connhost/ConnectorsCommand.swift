@@ -75,9 +75,10 @@ enum ConnectorsCommand: Command {
         }
         // An OAuth-capable instance: its stored credential, the source a sync falls back to
         // when no API key is referenced (shown as missing only then).
-        if plugin.connector is any OAuthAuthorizing, let key = instance.credentialName(of: plugin) {
-            let path = OAuth2TokenStore.standard().path(for: key)
-            let present = FileManager.default.fileExists(atPath: path)
+        let stored = instance.storedCredentialNames(of: plugin)
+        if plugin.connector is any OAuthAuthorizing, !stored.isEmpty {
+            let store = OAuth2TokenStore.standard()
+            let present = stored.contains { FileManager.default.fileExists(atPath: store.path(for: $0)) }
             if present || entry.credentials.allSatisfy({ $0.field == "client-secret" }) {
                 entry.credentials.append(.init(field: "oauth", source: "oauth", present: present))
             }

@@ -147,6 +147,8 @@ struct OAuthInstancesTests {
             document["token_url"] = nil
         }
         let config = Self.writeConfig(fixture, [fixture.instanceJSON("prod")])
+        let listed = try await connhost(["connectors", "--config", config], environment: fixture.environment)
+        #expect(listed.stdout.contains(" oauth ") && !listed.stdout.contains("missing"), "\(listed.stdout)")
         try await fixture.control("/_fake/expire-access")
         try fixture.backdateStoredExpiry()
 
@@ -166,5 +168,18 @@ struct OAuthInstancesTests {
         expectEqual(second.snapshot, try fixture.tenant.truth())
         #expect(try await fixture.oauthStats()["refresh_grants"] == 2)
         AhaOAuthTests.expectNoLeak(first.everything + second.everything, [fixture.clientSecret])
+    }
+
+    @Test func forgetRemovesTheAccountFileAnInstanceWouldAdopt() async throws {
+        let fixture = try await OAuthFixture(["--users", "5", "--teams", "2"])
+        try await fixture.authorize()
+        let config = Self.writeConfig(fixture, [fixture.instanceJSON("prod")])
+        let forget = try await connhost(["auth", "prod", "--config", config, "--forget"], environment: fixture.environment)
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout == "prod: deleted the stored OAuth credential \(fixture.tokenPath)\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.tokenDirectory).isEmpty)
+        let sync = try await connhost(["sync", "prod", "--config", config], environment: fixture.environment)
+        #expect(sync.status == 2)
+        #expect(sync.stderr.hasSuffix("run 'connhost auth prod' to authorize with OAuth\n"), "\(sync.stderr)")
     }
 }

@@ -27,6 +27,16 @@ extension ConnectorInstance {
         }
         return name
     }
+
+    /// Where a sync of the instance finds its stored credential, in that order: its own
+    /// name, then the account its URL gave before instances existed (moved to the name by
+    /// the first sync). Empty when the account is not in host-config.json.
+    public func storedCredentialNames(of plugin: LoadedPlugin) -> [String] {
+        guard let own = credentialName(of: plugin), let service = (plugin.connector as? any ServiceConnector)?.service,
+              let url = try? ConnectorConfiguration(values).url(service.baseURL) else { return [] }
+        let account = service.account(of: url, context: ConnectorContext())
+        return account == own ? [own] : [own, account]
+    }
 }
 
 extension PluginCatalog {
