@@ -10,7 +10,7 @@ import ConnectorKit
 /// (`fields=…,team_members`), so there is no request per team; only a team whose list
 /// record lacks `team_members` costs `⌈members/200⌉` more (`/teams/:id/team_memberships`).
 ///
-/// Credentials: an API key when given, else the OAuth tokens `connhost auth aha` stored
+/// Credentials: an API key when given, else the OAuth credential `connhost auth <instance>` stored
 /// (endpoints per the Aha! API docs: `<account URL>/oauth/authorize` and `/oauth/token`).
 public struct AhaConnector: ServiceConnector, SelfTestingConnector, OAuthAuthorizing {
     static let apiKey = ConfigField(
@@ -21,7 +21,8 @@ public struct AhaConnector: ServiceConnector, SelfTestingConnector, OAuthAuthori
         baseURL: .accountURL(env: "BATON_BASE_URL", domain: "aha.io",
                              help: "your Aha! account URL, https://<account>.aha.io (or just <account>)"),
         authentication: [.apiKey(apiKey, scheme: "Bearer"),
-                         .oauth2(service: "Aha!", authorizePath: "oauth/authorize", tokenPath: "oauth/token")],
+                         .oauth2(service: "Aha!", authorizePath: "oauth/authorize", tokenPath: "oauth/token",
+                                 environmentPrefix: "AHA")],
         rateLimits: [.perSecond(20), .perMinute(300)],  // Aha!'s documented limits per account
         selfTestAnswers: AhaSampleData.answers)
 

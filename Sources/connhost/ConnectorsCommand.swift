@@ -48,7 +48,7 @@ enum ConnectorsCommand: Command {
             ["NAME", "PLUGIN", "ACCOUNT", "CREDENTIALS", "SCHEDULE"],
             entries.map { entry in
                 let credentials = entry.problem ?? entry.credentials.map {
-                    "\($0.field): \($0.source)\($0.present ? "" : " (missing)")"
+                    "\($0.field == $0.source ? $0.source : "\($0.field): \($0.source)")\($0.present ? "" : " (missing)")"
                 }.joined(separator: "; ")
                 return [entry.name, entry.plugin, entry.account ?? "-", credentials.isEmpty ? "-" : credentials, entry.schedule ?? "-"]
             }))
@@ -71,6 +71,16 @@ enum ConnectorsCommand: Command {
             } else if field.required {
                 entry.credentials.append(.init(field: field.name, source: "flag --\(field.name) or env \(field.env)",
                                                present: !(environment[field.env] ?? "").isEmpty))
+            }
+        }
+        // An OAuth-capable instance: its stored credential, the source a sync falls back to
+        // when no API key is referenced (shown as missing only then).
+        let stored = instance.storedCredentialNames(of: plugin)
+        if plugin.connector is any OAuthAuthorizing, !stored.isEmpty {
+            let store = OAuth2TokenStore.standard()
+            let present = stored.contains { FileManager.default.fileExists(atPath: store.path(for: $0)) }
+            if present || entry.credentials.allSatisfy({ $0.field == "client-secret" }) {
+                entry.credentials.append(.init(field: "oauth", source: "oauth", present: present))
             }
         }
         if entry.account == nil, let field = plugin.metadata.configFields.first(where: { $0.name == "base-url" }) {

@@ -115,7 +115,8 @@ enum SyncCommand: Command {
                 Thread.detachNewThread {
                     continuation.resume(returning: Result {
                         try IsolatedSync(executable: invocation.executablePath, pluginPath: job.connector.plugin.path,
-                                         pluginName: job.name, options: options)
+                                         pluginName: job.name, options: options,
+                                         credentialName: job.connector.credentialName)
                             .run(config: job.connector.config, into: sink, pluginVersion: job.connector.plugin.metadata.version)
                     })
                 }

@@ -53,7 +53,7 @@ func main() async -> Int32 {
         // The parent ignores these for its own handlers; the worker must stay killable.
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
-        return await WorkerEntry.run(pluginPath: path, options: (try? SyncOptions(environment: invocation.environment)) ?? SyncOptions())
+        return await WorkerEntry.run(pluginPath: path, credentialName: arguments.dropFirst().first, options: (try? SyncOptions(environment: invocation.environment)) ?? SyncOptions())
     default:
         break
     }

@@ -7,8 +7,8 @@ import Glibc
 
 /// The kit's OAuth pieces that need no server: expiry, token files and the authorize URL.
 struct OAuthTokenStoreTests {
-    static let idField = ConfigField(name: "client-id", env: "BATON_CLIENT_ID", help: "id")
-    static let secretField = ConfigField(name: "client-secret", env: "BATON_CLIENT_SECRET", secret: true, help: "secret")
+    static let idField = ConfigField(name: "client-id", env: "ACME_CLIENT_ID", help: "id")
+    static let secretField = ConfigField(name: "client-secret", env: "ACME_CLIENT_SECRET", secret: true, help: "secret")
 
     static func tokens(account: String = "acme", lifetime: TimeInterval? = 3600, at now: Date = Date()) -> OAuth2Tokens {
         OAuth2Tokens(connector: "aha", account: account, clientID: "cid", accessToken: "at-123456", refreshToken: "rt-123456",
@@ -48,6 +48,31 @@ struct OAuthTokenStoreTests {
         try store.save(tokens)
         #expect(try store.load(account: "acme")?.accessToken == "at-replaced")
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory) == ["acme.json"])
+    }
+
+    @Test func formatOneIsStillReadAndRemovingDeletesOnlyTheAccountsFile() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = OAuth2TokenStore(directory: root + "/tokens")
+        var tokens = Self.tokens()
+        tokens.clientSecret = "cs-123456"
+        try store.save(tokens)
+        try store.save(Self.tokens(account: "beta"))
+        let written = try #require(FileManager.default.contents(atPath: store.path(for: "acme")))
+        #expect(String(decoding: written, as: UTF8.self).contains("\"format\" : \"connhost.oauth-tokens/v2\""))
+        #expect(try store.load(account: "acme")?.clientSecret == "cs-123456")
+
+        // A file written before the client secret was stored.
+        let v1 = #"{"format": "connhost.oauth-tokens/v1", "connector": "aha", "account": "old", "client_id": "cid", "#
+            + #""access_token": "at-old-1", "refresh_token": "rt-old-1", "token_type": "bearer", "obtained_at": "2026-01-01T00:00:00Z"}"#
+        #expect(FileManager.default.createFile(atPath: store.path(for: "old"), contents: Data(v1.utf8), attributes: [.posixPermissions: 0o600]))
+        let old = try #require(try store.load(account: "old"))
+        #expect(old.clientSecret == nil && old.tokenURL == nil && old.accessToken == "at-old-1")
+        #expect(old.format == "connhost.oauth-tokens/v1")
+
+        #expect(try store.remove(account: "acme") == store.path(for: "acme"))
+        #expect(try store.remove(account: "acme") == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted() == ["beta.json", "old.json"])
     }
 
     @Test func looseDirectoryOrFileIsRefusedWithTheFix() throws {

@@ -8,7 +8,8 @@ struct ServiceDeclarationTests {
     static let apiKey = ConfigField("api-key", env: "ACME_API_KEY", kind: .secret, help: "a key")
     static let declaration = ServiceDeclaration(
         baseURL: .accountURL(env: "ACME_BASE_URL", domain: "acme.io", help: "account URL"),
-        authentication: [.apiKey(apiKey), .oauth2(service: "Acme", authorizePath: "oauth/authorize", tokenPath: "oauth/token")])
+        authentication: [.apiKey(apiKey), .oauth2(service: "Acme", authorizePath: "oauth/authorize", tokenPath: "oauth/token",
+                                                 environmentPrefix: "ACME")])
 
     /// A context whose token store is a fresh private directory, removed afterwards.
     static func withContext<T>(instance: String? = nil, tokens: [OAuth2Tokens] = [],
@@ -60,8 +61,8 @@ struct ServiceDeclarationTests {
             try ConnectorConfiguration(["base-url": "https://a.acme.io/"]).url(url)
         }
         #expect(Self.declaration.configFields.map(\.name) == ["base-url", "api-key", "client-id", "client-secret", "redirect-uri", "scopes"])
-        #expect(Self.declaration.configFields.map(\.env) == ["ACME_BASE_URL", "ACME_API_KEY", "BATON_CLIENT_ID", "BATON_CLIENT_SECRET",
-                                                             "BATON_REDIRECT_URI", "BATON_SCOPES"])
+        #expect(Self.declaration.configFields.map(\.env) == ["ACME_BASE_URL", "ACME_API_KEY", "ACME_CLIENT_ID", "ACME_CLIENT_SECRET",
+                                                             "ACME_REDIRECT_URI", "ACME_SCOPES"])
     }
 
     @Test func anAPIKeyWinsOverStoredTokensAndTakesItsDeclaredForm() async throws {
@@ -85,6 +86,43 @@ struct ServiceDeclarationTests {
         }
     }
 
+    @Test func tokensOfTheAccountMoveToTheInstanceThatHasNone() async throws {
+        try await Self.withContext(instance: "prod", tokens: [Self.tokens(account: "acme")]) { context in
+            let header = try await Self.authorization(["base-url": "acme"], context: context)
+            #expect(header == "Bearer stored-acme-token")
+            let store = context.tokenStore
+            #expect(try store.load(account: "acme") == nil, "one copy only: a rotated refresh token must not stay behind")
+            #expect(try store.load(account: "prod")?.account == "prod")
+            #expect(try store.load(account: "prod")?.format == OAuth2Tokens.format)
+        }
+        // Another plugin's tokens under the account stay where they are.
+        var other = Self.tokens(account: "acme")
+        other.connector = "other"
+        try await Self.withContext(instance: "prod", tokens: [other]) { context in
+            #expect(throws: ConnectorError.self) {
+                try Self.declaration.makeClient(connector: "acme", config: ConnectorConfiguration(["base-url": "acme"]), context: context)
+            }
+            let kept = try context.tokenStore.load(account: "acme")
+            #expect(kept?.connector == "other" && kept?.accessToken == other.accessToken)
+        }
+    }
+
+    @Test func tokensGoOnlyToTheEndpointThatIssuedThem() async throws {
+        var issued = Self.tokens(account: "prod")
+        issued.tokenURL = "https://acme.acme.io/oauth/token"
+        try await Self.withContext(instance: "prod", tokens: [issued]) { context in
+            let header = try await Self.authorization(["base-url": "acme"], context: context)
+            #expect(header == "Bearer stored-prod-token")
+            let path = context.tokenStore.path(for: "prod")
+            #expect(throws: ConnectorError.unauthenticated(
+                host: "other.acme.io",
+                message: "the OAuth credential stored for prod (\(path)) was issued by https://acme.acme.io/oauth/token, not by "
+                    + "https://other.acme.io/oauth/token as configured; run 'connhost auth prod' again for this account")) {
+                try Self.declaration.makeClient(connector: "acme", config: ConnectorConfiguration(["base-url": "other"]), context: context)
+            }
+        }
+    }
+
     @Test func withNeitherTheMessageSaysWhatToGive() async throws {
         try await Self.withContext { context in
             let path = context.tokenStore.path(for: "acme")
@@ -103,7 +141,7 @@ struct ServiceDeclarationTests {
     @Test func theOAuthClientComesFromTheDeclaration() async throws {
         try await Self.withContext { context in
             #expect(throws: ConnectorError.invalidConfiguration(field: "client-secret",
-                                                                message: "is required to authorize with OAuth (or set BATON_CLIENT_SECRET)")) {
+                                                                message: "is required to authorize with OAuth (or set ACME_CLIENT_SECRET)")) {
                 try Self.declaration.oauthClient(connector: "acme", config: ConnectorConfiguration(["base-url": "acme", "client-id": "cid"]),
                                                  context: context)
             }
@@ -127,6 +165,13 @@ struct ServiceDeclarationTests {
                 connector: "acme", config: ConnectorConfiguration(["base-url": "acme", "client-id": "cid", "client-secret": "cs"]),
                 context: context)
             #expect(client.account == "beta")
+            #expect(client.reauthorizationHint == "run 'connhost auth beta' again")
+            let path = context.tokenStore.path(for: "beta")
+            #expect(throws: ConnectorError.invalidConfiguration(
+                field: "api-key", message: "is missing (or set ACME_API_KEY), and no OAuth tokens are stored for beta (\(path)); "
+                    + "give an API key, or run 'connhost auth beta' to authorize with OAuth")) {
+                try Self.declaration.makeClient(connector: "acme", config: ConnectorConfiguration(["base-url": "acme"]), context: context)
+            }
         }
     }
 

@@ -49,8 +49,10 @@ struct AhaOAuthTests {
         let refresh = try #require(tokens["refresh_token"] as? String)
         #expect(tokens["client_id"] as? String == fixture.clientID)
         #expect(tokens["connector"] as? String == "aha")
-        let file = String(decoding: FileManager.default.contents(atPath: fixture.tokenPath) ?? Data(), as: UTF8.self)
-        #expect(!file.contains(fixture.clientSecret), "the client secret must not be stored")
+        // Issue 16: the credential holds the client secret, so that syncs refresh unattended.
+        #expect(tokens["client_secret"] as? String == fixture.clientSecret)
+        #expect(tokens["token_url"] as? String == fixture.tenant.url + "/oauth/token")
+        #expect(tokens["format"] as? String == "connhost.oauth-tokens/v2")
 
         // No API key: the stored access token authorizes the sync.
         let sync = try await syncJSON("aha", ["--base-url", fixture.tenant.url], environment: fixture.environment)
@@ -192,15 +194,10 @@ struct AhaOAuthTests {
         try fixture.backdateStoredExpiry()
 
         // Known expiry: refreshed before the first request, so the API never answers 401.
-        let secret = ["BATON_CLIENT_SECRET": fixture.clientSecret]
+        let secret = ["AHA_CLIENT_SECRET": fixture.clientSecret]
         let sync = try await syncJSON("aha", ["--base-url", fixture.tenant.url],
                                 environment: fixture.environment.merging(secret) { _, new in new })
-        #expect(sync.result.status == 0, "\(sync.result.stderr)")
-        expectEqual(sync.snapshot, try fixture.tenant.truth())
-        let stats = try await fixture.oauthStats()
-        #expect(stats["refresh_attempts"] == 1)
-        #expect(stats["refresh_grants"] == 1)
-        #expect(try await fixture.tenant.stats()["unauthorized"] as? Int == 0)
+        try await fixture.expectRefreshedOnce(sync)
 
         // The rotated pair replaced the old one, atomically and still private.
         let after = try fixture.tokens()
@@ -222,7 +219,7 @@ struct AhaOAuthTests {
         try await fixture.control("/_fake/expire-access")
 
         // Unknown to connhost: the first requests (several in flight) get 401, one refresh serves them all.
-        let environment = fixture.environment.merging(["BATON_CLIENT_SECRET": fixture.clientSecret]) { _, new in new }
+        let environment = fixture.environment.merging(["AHA_CLIENT_SECRET": fixture.clientSecret]) { _, new in new }
         let sync = try await syncJSON("aha", ["--base-url", fixture.tenant.url, "--concurrency", "8", "--rate-limit", "1000/s"],
                                 environment: environment)
         #expect(sync.result.status == 0, "\(sync.result.stderr)")
@@ -233,12 +230,18 @@ struct AhaOAuthTests {
         let newAccess = try fixture.tokens()["access_token"] as? String
         let newRefresh = try fixture.tokens()["refresh_token"] as? String
 
-        // Refreshing needs the client secret; without it the sync stops with a hint (exit 2).
+        // A credential of format v1 (stored before issue 16) holds no client secret: refreshing
+        // needs it from the configuration, and without it the sync stops with a hint (exit 2).
+        try fixture.rewriteStored { document in
+            document["format"] = "connhost.oauth-tokens/v1"
+            document["client_secret"] = nil
+            document["token_url"] = nil
+        }
         try await fixture.control("/_fake/expire-access")
         let withoutSecret = try await syncJSON("aha", ["--base-url", fixture.tenant.url], environment: fixture.environment)
         #expect(withoutSecret.result.status == 2)
         #expect(withoutSecret.result.stderr == "connhost: aha: --client-secret is needed to refresh the expired OAuth access "
-                + "token for \(fixture.account): give it (or set BATON_CLIENT_SECRET), or run 'connhost auth aha' again\n")
+                + "token for \(fixture.account): give it (or set AHA_CLIENT_SECRET), or run 'connhost auth aha' again\n")
         #expect(try await fixture.oauthStats()["refresh_attempts"] == 1)
         Self.expectNoLeak(sync.everything + withoutSecret.everything, [fixture.clientSecret, oldRefresh, newAccess, newRefresh])
     }
@@ -251,7 +254,7 @@ struct AhaOAuthTests {
         try await fixture.control("/_fake/revoke-refresh")
         try await fixture.control("/_fake/expire-access")
 
-        let environment = fixture.environment.merging(["BATON_CLIENT_SECRET": fixture.clientSecret]) { _, new in new }
+        let environment = fixture.environment.merging(["AHA_CLIENT_SECRET": fixture.clientSecret]) { _, new in new }
         let expected = "connhost: aha: the OAuth tokens stored for \(fixture.account) could not be refreshed (127.0.0.1 "
             + "answered HTTP 400 invalid_grant: The refresh token is invalid, revoked or already used); "
             + "run 'connhost auth aha' again\n"
@@ -279,11 +282,11 @@ struct AhaOAuthTests {
         let noSecret = try await connhost(["auth", "aha", "--base-url", fixture.tenant.url, "--client-id", fixture.clientID],
                                     environment: fixture.environment)
         #expect(noSecret.status == 2)
-        #expect(noSecret.stderr == "connhost: aha: --client-secret is required to authorize with OAuth (or set BATON_CLIENT_SECRET)\n")
+        #expect(noSecret.stderr == "connhost: aha: --client-secret is required to authorize with OAuth (or set AHA_CLIENT_SECRET)\n")
 
         let remote = try await connhost(["auth", "aha", "--base-url", fixture.tenant.url, "--client-id", fixture.clientID,
                                    "--redirect-uri", "https://example.com/callback"],
-                                  environment: fixture.environment.merging(["BATON_CLIENT_SECRET": fixture.clientSecret]) { _, new in new })
+                                  environment: fixture.environment.merging(["AHA_CLIENT_SECRET": fixture.clientSecret]) { _, new in new })
         #expect(remote.status == 2)
         #expect(remote.stderr == "connhost: aha: the redirect URI https://example.com/callback is not a loopback http:// "
                 + "address, so connhost cannot receive the redirect; use --no-listen and paste the redirected URL\n")

@@ -4,10 +4,10 @@ import Foundation
 import Glibc
 #endif
 
-/// The OAuth 2.0 authorization code flow of `connhost auth <plugin>`, for any plugin that
+/// The OAuth 2.0 authorization code flow of `connhost auth <instance>`, for any plugin that
 /// adopts ``OAuthAuthorizing``: print the authorize URL, receive the redirect (on a
 /// loopback listener, or pasted on stdin), check its `state`, exchange the code, store
-/// the tokens.
+/// the credential (client id and secret, tokens, token endpoint).
 ///
 /// Exactly one redirect is accepted: the first whose `state` matches. Any other (a stale
 /// link, a forged one, a stray `/favicon.ico`) gets an error page in the browser and the
@@ -46,7 +46,8 @@ public struct OAuthFlow {
         self.note = note
     }
 
-    private var name: String { client.connector }
+    /// The instance (or plugin) `connhost auth` was given, as messages name it.
+    private var name: String { client.authName }
 
     /// Runs the flow to the stored tokens; throws ``HostError`` with a message for the user.
     public func run() async throws -> Outcome {

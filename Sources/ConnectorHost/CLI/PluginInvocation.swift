@@ -161,7 +161,7 @@ public struct PluginInvocation {
     /// `target` with its configuration and a context under `options`, redacting also `moreSecrets`.
     public func configure(_ target: ConnectorTarget, options: SyncOptions, moreSecrets: [String] = []) throws -> ConfiguredPlugin {
         ConfiguredPlugin(plugin: target.plugin, config: try configuration(for: target), options: options, name: target.name,
-                         moreSecrets: moreSecrets)
+                         credentialName: target.credentialName, moreSecrets: moreSecrets)
     }
 
     /// `plugin`'s default instance with its configuration and a context under `options`.

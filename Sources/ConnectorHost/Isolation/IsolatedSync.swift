@@ -15,13 +15,17 @@ public struct IsolatedSync {
     public var pluginName: String
     /// Timeouts, retries and concurrency, handed to the worker.
     public var options: SyncOptions
+    /// The name the stored OAuth credential is kept under (``ConfiguredPlugin/credentialName``).
+    public var credentialName: String?
 
     /// Creates a runner.
-    public init(executable: String, pluginPath: String, pluginName: String, options: SyncOptions) {
+    public init(executable: String, pluginPath: String, pluginName: String, options: SyncOptions,
+                credentialName: String? = nil) {
         self.executable = executable
         self.pluginPath = pluginPath
         self.pluginName = pluginName
         self.options = options
+        self.credentialName = credentialName
     }
 
     /// One line of the worker's stdout.
@@ -48,7 +52,7 @@ public struct IsolatedSync {
     public func run(config: ConnectorConfiguration, into sink: any SnapshotSink, pluginVersion: String) throws -> SyncSummary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["__worker", pluginPath]
+        process.arguments = ["__worker", pluginPath] + (credentialName.map { [$0] } ?? [])
         // The runtime's backtracer would print pages to stderr and slow the crash down.
         process.environment = ProcessInfo.processInfo.environment
             .merging(options.environment) { _, new in new }

@@ -1,11 +1,12 @@
 import ConnectorKit
 import Foundation
 
-/// The child side of ``IsolatedSync``: `connhost __worker <plugin.so>` reads the config as
-/// JSON on stdin, syncs, and writes NDJSON records, then a `sync_run` or `error` line.
+/// The child side of ``IsolatedSync``: `connhost __worker <plugin.so> [<instance>]` reads the
+/// config as JSON on stdin, syncs, and writes NDJSON records, then a `sync_run` or `error` line.
 public enum WorkerEntry {
-    /// Runs the worker and returns its exit status.
-    public static func run(pluginPath: String, options: SyncOptions) async -> Int32 {
+    /// Runs the worker and returns its exit status; `credentialName` is the instance whose
+    /// stored OAuth credential the sync uses (``ConfiguredPlugin/credentialName``).
+    public static func run(pluginPath: String, credentialName: String? = nil, options: SyncOptions) async -> Int32 {
         let emit: (Int32, String) -> Int32 = { status, message in
             let line = (try? JSONEncoder().encode(["kind": "error", "message": message])) ?? Data()
             // `status` is an integer: splice it in rather than encode a mixed dictionary.
@@ -23,7 +24,8 @@ public enum WorkerEntry {
         guard let values = try? JSONDecoder().decode([String: String].self, from: input) else {
             return emit(2, "worker: no configuration on stdin")
         }
-        let connector = ConfiguredPlugin(plugin: plugin, config: ConnectorConfiguration(values), options: options)
+        let connector = ConfiguredPlugin(plugin: plugin, config: ConnectorConfiguration(values), options: options,
+                                         name: credentialName, credentialName: credentialName)
         let context = connector.context
         do {
             let engine = SyncEngine(metadata: plugin.metadata, session: try connector.makeSession(), context: context)

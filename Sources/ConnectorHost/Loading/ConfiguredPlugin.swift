@@ -12,14 +12,21 @@ public struct ConfiguredPlugin {
     /// The context for its sessions, redacting the secret values of `config`.
     public let context: ConnectorContext
 
+    /// The name its stored OAuth credential is kept under (``ConnectorTarget/credentialName``);
+    /// `nil`: keyed by the account, as before instances existed.
+    public let credentialName: String?
+
     /// Configures `plugin` with `config`, under `options`, as the instance `name`; the context
-    /// redacts `config`'s secret values and `moreSecrets` (e.g. a database password).
+    /// redacts `config`'s secret values and `moreSecrets` (e.g. a database password), and
+    /// keeps the stored OAuth credential under `credentialName`.
     public init(plugin: LoadedPlugin, config: ConnectorConfiguration, options: SyncOptions, name: String? = nil,
-                moreSecrets: [String] = []) {
+                credentialName: String? = nil, moreSecrets: [String] = []) {
         self.plugin = plugin
         self.name = name ?? plugin.metadata.name
         self.config = config
-        context = options.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata) + moreSecrets)
+        self.credentialName = credentialName
+        context = options.makeContext(secrets: ConfigResolver.secrets(of: config, plugin.metadata) + moreSecrets,
+                                      instance: credentialName)
     }
 
     /// A session of the plugin's connector (throws what the plugin rejects in `config`).

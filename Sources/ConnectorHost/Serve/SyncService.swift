@@ -121,7 +121,8 @@ public actor SyncService {
             do {
                 let config = try ConfigResolver(flags: [:], environment: environment, hostConfiguration: HostConfiguration())
                     .resolve(scheduled.target.plugin.metadata, instance: scheduled.target.instance, fieldVariables: false)
-                connector = ConfiguredPlugin(plugin: scheduled.target.plugin, config: config, options: options, name: name)
+                connector = ConfiguredPlugin(plugin: scheduled.target.plugin, config: config, options: options, name: name,
+                                             credentialName: scheduled.target.credentialName)
             } catch {
                 plan.finished(name)
                 log.skipped(name, reason: ErrorReport.message(for: error))

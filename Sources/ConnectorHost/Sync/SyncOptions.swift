@@ -83,11 +83,12 @@ public struct SyncOptions: Sendable {
             .merging(rateLimits?.first.map { ["CONNHOST_RATE_LIMIT": $0.description] } ?? [:]) { $1 }
     }
 
-    /// A context for one sync, redacting `secrets`.
-    public func makeContext(secrets: [String]) -> ConnectorContext {
+    /// A context for one sync, redacting `secrets`; stored OAuth credentials are kept under
+    /// `instance` when given (a configured connector instance).
+    public func makeContext(secrets: [String], instance: String? = nil) -> ConnectorContext {
         let verbose = self.verbose
         return ConnectorContext(requestTimeout: requestTimeout, maxAttempts: maxAttempts,
-                                concurrency: concurrency, rateLimits: rateLimits, secrets: secrets,
+                                concurrency: concurrency, instance: instance, rateLimits: rateLimits, secrets: secrets,
                                 log: { line in
                                     if verbose { FileHandle.standardError.write(Data("connhost: \(line)\n".utf8)) }
                                 })

@@ -12,11 +12,12 @@ final class OAuthFixture {
     /// Whether `XDG_CONFIG_HOME` is set (tokens under it) or only `HOME` (under `~/.config`).
     let usesXDG: Bool
 
-    /// Starts the tenant; `tenantArguments` add to the OAuth registration flags.
-    init(_ tenantArguments: [String] = [], xdg: Bool = false) async throws {
+    /// Starts the tenant; `tenantArguments` add to the OAuth registration flags. With
+    /// `sharing`, connhost runs in that fixture's home (one user, several tenants).
+    init(_ tenantArguments: [String] = [], xdg: Bool = false, sharing other: OAuthFixture? = nil) async throws {
         redirectURI = "http://127.0.0.1:\(try LoopbackHTTP.freePort())/callback"
-        usesXDG = xdg
-        home = try TemporaryDirectory("oauth-home")
+        usesXDG = other?.usesXDG ?? xdg
+        home = try other?.home ?? TemporaryDirectory("oauth-home")
         tenant = try await FakeTenant("aha", ["--client-id", clientID, "--client-secret", clientSecret,
                                         "--redirect-uri", redirectURI] + tenantArguments)
     }
@@ -32,23 +33,36 @@ final class OAuthFixture {
         return "\(url.host!)-\(url.port!)"
     }
 
-    /// Where the tokens of this tenant are stored.
-    var tokenPath: String {
-        (usesXDG ? home.file("xdg") : home.file(".config")) + "/connhost/tokens/\(account).json"
+    /// Where the tokens of this tenant are stored when used without an instance.
+    var tokenPath: String { tokenPath(for: account) }
+
+    /// The directory of connhost's stored credentials.
+    var tokenDirectory: String {
+        (usesXDG ? home.file("xdg") : home.file(".config")) + "/connhost/tokens"
     }
 
-    /// The stored token file, parsed.
-    func tokens() throws -> [String: Any] { try jsonFile(tokenPath) }
+    /// Where the credential stored under `name` (an instance, or an account) is.
+    func tokenPath(for name: String) -> String { tokenDirectory + "/\(name).json" }
 
-    /// Moves the stored access token's lifetime a minute into the past, as if it had been
-    /// obtained long ago; the file keeps its 0600 mode.
-    func backdateStoredExpiry() throws {
-        var document = try tokens()
-        let format = ISO8601DateFormatter()
-        document["obtained_at"] = format.string(from: Date(timeIntervalSinceNow: -63))
-        document["expires_at"] = format.string(from: Date(timeIntervalSinceNow: -60))
+    /// The stored token file (of `name`, else of the account), parsed.
+    func tokens(_ name: String? = nil) throws -> [String: Any] { try jsonFile(tokenPath(for: name ?? account)) }
+
+    /// Moves the stored access token's lifetime (of `name`, else of the account) a minute
+    /// into the past, as if it had been obtained long ago; the file keeps its 0600 mode.
+    func backdateStoredExpiry(_ name: String? = nil) throws {
+        try rewriteStored(name) { document in
+            let format = ISO8601DateFormatter()
+            document["obtained_at"] = format.string(from: Date(timeIntervalSinceNow: -63))
+            document["expires_at"] = format.string(from: Date(timeIntervalSinceNow: -60))
+        }
+    }
+
+    /// Edits the stored credential of `name` (else of the account) in place, keeping its mode.
+    func rewriteStored(_ name: String? = nil, _ edit: (inout [String: Any]) -> Void) throws {
+        var document = try tokens(name)
+        edit(&document)
         let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
-        let handle = try #require(FileHandle(forWritingAtPath: tokenPath))
+        let handle = try #require(FileHandle(forWritingAtPath: tokenPath(for: name ?? account)))
         try handle.truncate(atOffset: 0)
         try handle.write(contentsOf: data)
         try handle.close()
@@ -61,9 +75,26 @@ final class OAuthFixture {
         return try jsonObject(body).compactMapValues { $0 as? Int }
     }
 
+    /// Expects `sync` to have succeeded with the tenant's ground truth after exactly one
+    /// refresh, made before the first request (the API never answered 401).
+    func expectRefreshedOnce(_ sync: SyncOutcome, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        #expect(sync.result.status == 0, "\(sync.result.stderr)", sourceLocation: sourceLocation)
+        expectEqual(sync.snapshot, try tenant.truth(), sourceLocation: sourceLocation)
+        let stats = try await oauthStats()
+        #expect(stats["refresh_attempts"] == 1, sourceLocation: sourceLocation)
+        #expect(stats["refresh_grants"] == 1, sourceLocation: sourceLocation)
+        #expect(try await tenant.stats()["unauthorized"] as? Int == 0, sourceLocation: sourceLocation)
+    }
+
     /// Calls a `/_fake/…` control endpoint.
     func control(_ path: String) async throws {
         #expect(try await tenant.get(path).0 == 200)
+    }
+
+    /// `"<name>": {"plugin": "aha", …}`: this tenant as an instance of host-config.json, with
+    /// its client id and redirect URI (the client secret is given to `auth` only).
+    func instanceJSON(_ name: String) -> String {
+        #""\#(name)": {"plugin": "aha", "base-url": "\#(tenant.url)", "client-id": "\#(clientID)", "redirect-uri": "\#(redirectURI)"}"#
     }
 
     /// The base auth arguments (client id and secret, redirect URI) plus `extra`.

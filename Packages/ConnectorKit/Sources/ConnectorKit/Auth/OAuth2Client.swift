@@ -10,8 +10,11 @@ import Foundation
 public struct OAuth2Client: Sendable, Equatable {
     /// The plugin name (`aha`), recorded in the token file and used in hints.
     public var connector: String
-    /// The token file's name without `.json`, e.g. the account subdomain `acme`.
+    /// The token file's name without `.json`: the connector instance (`acme`), or without
+    /// one the account subdomain or `host-port`.
     public var account: String
+    /// The connector instance the credential belongs to, when the host named one.
+    public var instance: String?
     /// Where the user approves access, e.g. `https://acme.aha.io/oauth/authorize`.
     public var authorizeURL: URL
     /// Where codes and refresh tokens are exchanged, e.g. `https://acme.aha.io/oauth/token`.
@@ -32,9 +35,10 @@ public struct OAuth2Client: Sendable, Equatable {
     /// Creates a client description.
     public init(connector: String, account: String, authorizeURL: URL, tokenURL: URL, clientID: String,
                 clientSecret: String?, redirectURI: String, scopes: [String] = [],
-                clientIDField: ConfigField, clientSecretField: ConfigField) {
+                clientIDField: ConfigField, clientSecretField: ConfigField, instance: String? = nil) {
         self.connector = connector
         self.account = account
+        self.instance = instance
         self.authorizeURL = authorizeURL
         self.tokenURL = tokenURL
         self.clientID = clientID
@@ -66,8 +70,11 @@ public struct OAuth2Client: Sendable, Equatable {
     /// The host's host name, for messages (`acme.aha.io`).
     public var tokenHost: String { tokenURL.host ?? tokenURL.absoluteString }
 
+    /// What `connhost auth` is given for this credential: the instance, else the plugin.
+    public var authName: String { instance ?? connector }
+
     /// What to tell a user whose tokens no longer work.
-    public var reauthorizationHint: String { "run 'connhost auth \(connector)' again" }
+    public var reauthorizationHint: String { "run 'connhost auth \(authName)' again" }
 
     /// `--name (or set ENV)`, the way the host names a config field in messages.
     public static func flag(_ field: ConfigField) -> String {

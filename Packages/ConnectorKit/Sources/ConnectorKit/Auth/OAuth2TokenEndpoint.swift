@@ -59,34 +59,36 @@ public struct OAuth2TokenEndpoint: Sendable {
 
     /// Exchanges an authorization code (`grant_type=authorization_code`) for tokens.
     public func exchange(code: String) async throws(OAuth2TokenError) -> OAuth2Tokens {
-        let secret = try requireSecret()
+        let secret = try requireSecret(client.clientSecret)
         let response = try await post([("grant_type", "authorization_code"), ("code", code),
                                        ("redirect_uri", client.redirectURI), ("client_id", client.clientID),
                                        ("client_secret", secret)])
-        return tokens(from: response, previous: nil)
+        return tokens(from: response, previous: nil, secret: secret)
     }
 
-    /// Renews `tokens` with their refresh token (`grant_type=refresh_token`). The refresh
-    /// token is kept when the server does not rotate it.
+    /// Renews `tokens` with their refresh token (`grant_type=refresh_token`), using the
+    /// configured client secret, else the stored one. The refresh token is kept when the
+    /// server does not rotate it; the new tokens keep the secret that worked.
     public func refresh(_ tokens: OAuth2Tokens) async throws(OAuth2TokenError) -> OAuth2Tokens {
-        let secret = try requireSecret()
+        let secret = try requireSecret(client.clientSecret ?? tokens.clientSecret)
         guard let refreshToken = tokens.refreshToken else {
             throw .invalidResponse("no refresh token was stored")
         }
         let response = try await post([("grant_type", "refresh_token"), ("refresh_token", refreshToken),
                                        ("client_id", tokens.clientID), ("client_secret", secret)])
-        return self.tokens(from: response, previous: tokens)
+        return self.tokens(from: response, previous: tokens, secret: secret)
     }
 
-    private func requireSecret() throws(OAuth2TokenError) -> String {
-        guard let secret = client.clientSecret, !secret.isEmpty else { throw .missingClientSecret }
+    private func requireSecret(_ secret: String?) throws(OAuth2TokenError) -> String {
+        guard let secret, !secret.isEmpty else { throw .missingClientSecret }
         return secret
     }
 
-    private func tokens(from response: Response, previous: OAuth2Tokens?) -> OAuth2Tokens {
+    private func tokens(from response: Response, previous: OAuth2Tokens?, secret: String) -> OAuth2Tokens {
         let now = Date()
         return OAuth2Tokens(connector: client.connector, account: client.account,
-                            clientID: previous?.clientID ?? client.clientID, accessToken: response.accessToken,
+                            clientID: previous?.clientID ?? client.clientID, clientSecret: secret,
+                            tokenURL: client.tokenURL.absoluteString, accessToken: response.accessToken,
                             refreshToken: response.refreshToken ?? previous?.refreshToken,
                             tokenType: response.tokenType ?? "bearer",
                             scope: response.scope.flatMap { $0.isEmpty ? nil : $0 } ?? previous?.scope,

@@ -27,15 +27,39 @@ public actor OAuth2TokenProvider: AuthorizationProvider {
         self.tokens = tokens
         self.reauthorizationHint = client.reauthorizationHint
         context.registerSecret(tokens.accessToken)
+        if let secret = tokens.clientSecret { context.registerSecret(secret) }
         if let refreshToken = tokens.refreshToken { context.registerSecret(refreshToken) }
     }
 
     /// A provider over the tokens stored for `client.account`, or `nil` when there are none.
-    public static func stored(client: OAuth2Client, context: ConnectorContext) throws -> OAuth2TokenProvider? {
-        guard let tokens = try context.tokenStore.load(account: client.account) else { return nil }
+    ///
+    /// Tokens stored under `legacyAccount` (the account name that keyed them before
+    /// connector instances) by the same plugin are moved to `client.account` first, when it
+    /// has none of its own: one file per credential, so that a rotated refresh token is
+    /// never left behind in a second copy.
+    public static func stored(client: OAuth2Client, legacyAccount: String? = nil,
+                              context: ConnectorContext) throws -> OAuth2TokenProvider? {
+        let store = context.tokenStore
+        var found = try store.load(account: client.account)
+        if found == nil, let legacyAccount, legacyAccount != client.account,
+           var old = try store.load(account: legacyAccount), old.connector == client.connector {
+            old.account = client.account
+            let path = try store.save(old)
+            try store.remove(account: legacyAccount)
+            context.note("moved the OAuth tokens of \(legacyAccount) to \(path), the credential of \(client.account)")
+            found = old
+        }
+        guard let tokens = found else { return nil }
+        let path = store.path(for: client.account)
         guard tokens.connector == client.connector else {
-            throw ConnectorError.other("\(context.tokenStore.path(for: client.account)) holds tokens of \(tokens.connector), "
-                                       + "not \(client.connector); \(client.reauthorizationHint)")
+            throw ConnectorError.other("\(path) holds tokens of \(tokens.connector), not \(client.connector); \(client.reauthorizationHint)")
+        }
+        // Tokens go only to the service that issued them, whatever the configuration now says.
+        if let issuer = tokens.tokenURL, issuer != client.tokenURL.absoluteString {
+            throw ConnectorError.unauthenticated(
+                host: client.tokenHost,
+                message: "the OAuth credential stored for \(client.account) (\(path)) was issued by \(issuer), not by "
+                    + "\(client.tokenURL.absoluteString) as configured; \(client.reauthorizationHint) for this account")
         }
         return OAuth2TokenProvider(client: client, tokens: tokens, context: context)
     }

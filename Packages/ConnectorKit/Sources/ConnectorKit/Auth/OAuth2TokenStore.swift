@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// The directory of stored OAuth tokens, one `<account>.json` per account, private to
+/// The directory of stored OAuth credentials, one `<instance>.json` per connector instance
+/// (`<account>.json` for a plugin used without a configured instance), private to
 /// the user: the directory is created with mode 0700, files with 0600. A directory or
 /// file that is looser, or owned by someone else, is refused (like ssh refuses a readable
 /// private key) with the `chmod` that fixes it, never repaired behind the user's back:
@@ -58,15 +59,42 @@ public struct OAuth2TokenStore: Sendable, Equatable {
         } catch {
             throw ConnectorError.other("\(path) does not hold OAuth tokens connhost can read; delete it and run connhost auth again")
         }
-        guard tokens.format == OAuth2Tokens.format else {
+        guard OAuth2Tokens.readableFormats.contains(tokens.format) else {
             throw ConnectorError.other("\(path) is in format \(tokens.format), not \(OAuth2Tokens.format)")
         }
+        return tokens
+    }
+
+    /// Deletes the file of `account`; returns its path, or `nil` when there was none.
+    @discardableResult
+    public func remove(account: String) throws -> String? {
+        let path = path(for: account)
+        guard unlink(path) == 0 else {
+            if errno == ENOENT { return nil }
+            throw ConnectorError.other("cannot delete \(path): \(String(cString: strerror(errno)))")
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
+        if directoryFD >= 0 { fsync(directoryFD); close(directoryFD) }
+        return path
+    }
+
+    /// Moves the tokens stored under `legacy` (the account name that keyed them before
+    /// connector instances) to `account`, unless `account` has its own; returns them, or
+    /// `nil` when neither has any. The old file is deleted only after the new one is in place.
+    public func adopt(_ legacy: String, as account: String) throws -> OAuth2Tokens? {
+        if let own = try load(account: account) { return own }
+        guard legacy != account, var tokens = try load(account: legacy) else { return nil }
+        tokens.account = account
+        try save(tokens)
+        try remove(account: legacy)
         return tokens
     }
 
     /// Stores `tokens` as `<account>.json`, replacing the previous file atomically; returns the path.
     @discardableResult
     public func save(_ tokens: OAuth2Tokens) throws -> String {
+        var tokens = tokens
+        tokens.format = OAuth2Tokens.format
         let path = path(for: tokens.account)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,

@@ -24,10 +24,12 @@ public struct Authentication: Sendable {
     /// them (refreshing when they expire) when no earlier kind applies.
     ///
     /// The kit declares the fields `client-id`, `client-secret`, `redirect-uri` and `scopes`,
-    /// read from `<environmentPrefix>_CLIENT_ID` and so on.
+    /// read from `<environmentPrefix>_CLIENT_ID` and so on. Give each plugin its own prefix
+    /// (`AHA`): Baton reserves `BATON_CLIENT_ID`/`BATON_CLIENT_SECRET` for its own service
+    /// credentials, and one pair of variables cannot serve two services.
     /// - Parameter service: the service's name in help texts (`Aha!`).
     public static func oauth2(service: String, authorizePath: String, tokenPath: String,
-                              environmentPrefix: String = "BATON",
+                              environmentPrefix: String,
                               redirectURI: String = "http://127.0.0.1:8765/callback") -> Authentication {
         Authentication(representation: .oauth2(OAuth2Declaration(
             service: service, authorizePath: authorizePath, tokenPath: tokenPath,
@@ -66,7 +68,7 @@ struct OAuth2Declaration: Sendable {
         clientID = ConfigField(name: "client-id", env: "\(environmentPrefix)_CLIENT_ID",
                                help: "OAuth client id of your \(service) application (for connhost auth)")
         clientSecret = ConfigField(name: "client-secret", env: "\(environmentPrefix)_CLIENT_SECRET", secret: true,
-                                   help: "OAuth client secret (for connhost auth, and to refresh expired tokens)")
+                                   help: "OAuth client secret (for connhost auth, which stores it to refresh expired tokens)")
         redirectURI = ConfigField(name: "redirect-uri", env: "\(environmentPrefix)_REDIRECT_URI",
                                   help: "OAuth redirect URI, exactly as registered for the client; connhost auth listens on its port",
                                   defaultValue: defaultRedirectURI)
@@ -78,7 +80,7 @@ struct OAuth2Declaration: Sendable {
 
     /// The client for `account` at `baseURL`. Authorizing needs the client id and secret; a
     /// session does not (the id is in the token file, the secret matters only for a refresh).
-    func client(baseURL: URL, config: ConnectorConfiguration, connector: String, account: String,
+    func client(baseURL: URL, config: ConnectorConfiguration, connector: String, account: String, instance: String?,
                 forAuthorization: Bool) throws -> OAuth2Client {
         if forAuthorization {
             for field in [clientID, clientSecret] where config[field.name] == nil {
@@ -97,6 +99,6 @@ struct OAuth2Declaration: Sendable {
             authorizeURL: baseURL.appendingPathComponent(authorizePath), tokenURL: baseURL.appendingPathComponent(tokenPath),
             clientID: config[clientID.name] ?? "", clientSecret: config[clientSecret.name], redirectURI: uri,
             scopes: (config[scopes.name] ?? "").split(whereSeparator: \.isWhitespace).map(String.init),
-            clientIDField: clientID, clientSecretField: clientSecret)
+            clientIDField: clientID, clientSecretField: clientSecret, instance: instance)
     }
 }

@@ -5,7 +5,7 @@
 /// ConnectorKit: there is no library evolution, and a plugin built against another layout
 /// loads fine and then misbehaves.
 @_alwaysEmitIntoClient
-public var connectorABIVersion: UInt32 { 3 }
+public var connectorABIVersion: UInt32 { 4 }
 
 /// Carries a plugin's ``Connector`` factory across the C entry point.
 ///

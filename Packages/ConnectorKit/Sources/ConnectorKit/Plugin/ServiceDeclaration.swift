@@ -8,7 +8,8 @@ import Foundation
 /// static let service = ServiceDeclaration(
 ///     baseURL: .accountURL(env: "BATON_BASE_URL", domain: "aha.io", help: "…"),
 ///     authentication: [.apiKey(apiKey, scheme: "Bearer"),
-///                      .oauth2(service: "Aha!", authorizePath: "oauth/authorize", tokenPath: "oauth/token")],
+///                      .oauth2(service: "Aha!", authorizePath: "oauth/authorize", tokenPath: "oauth/token",
+///                              environmentPrefix: "AHA")],
 ///     rateLimits: [.perSecond(20), .perMinute(300)])
 /// ```
 public struct ServiceDeclaration: Sendable {
@@ -38,7 +39,12 @@ public struct ServiceDeclaration: Sendable {
     /// The name stored credentials are kept under: `context.instance` when the host names
     /// one, else the account subdomain (`acme` for `https://acme.aha.io`), else `host-port`.
     public func account(of url: URL, context: ConnectorContext) -> String {
-        if let instance = context.instance { return instance }
+        context.instance ?? account(of: url)
+    }
+
+    /// The account subdomain, else `host-port`: the key of credentials stored without an
+    /// instance (and of every credential before connector instances).
+    func account(of url: URL) -> String {
         let host = (url.host ?? "service").lowercased()
         if let domain = baseURL.kind.accountDomain, host.hasSuffix("." + domain), let subdomain = host.split(separator: ".").first {
             return String(subdomain)
@@ -61,8 +67,10 @@ public struct ServiceDeclaration: Sendable {
                                   rateLimits: limits, transport: transport, context: context)
             case let .oauth2(oauth):
                 let client = try oauth.client(baseURL: url, config: config, connector: connector,
-                                              account: account(of: url, context: context), forAuthorization: false)
-                guard let provider = try OAuth2TokenProvider.stored(client: client, context: context) else { continue }
+                                              account: account(of: url, context: context), instance: context.instance,
+                                              forAuthorization: false)
+                guard let provider = try OAuth2TokenProvider.stored(client: client, legacyAccount: account(of: url),
+                                                                    context: context) else { continue }
                 return HTTPClient(baseURL: url, authorizationProvider: provider, rateLimits: limits,
                                   transport: transport, context: context)
             }
@@ -77,7 +85,8 @@ public struct ServiceDeclaration: Sendable {
         }
         let url = try config.url(baseURL)
         return try oauth.client(baseURL: url, config: config, connector: connector,
-                                account: account(of: url, context: context), forAuthorization: true)
+                                account: account(of: url, context: context), instance: context.instance,
+                                forAuthorization: true)
     }
 
     /// "--api-key is missing (or set …), and no OAuth tokens are stored for …", naming what
@@ -92,12 +101,13 @@ public struct ServiceDeclaration: Sendable {
         }
         let account = account(of: url, context: context)
         let tokens = "no OAuth tokens are stored for \(account) (\(context.tokenStore.path(for: account)))"
+        let auth = context.instance ?? connector
         guard let keyField else {
-            return .invalidConfiguration(field: "client-id", message: "is not enough: \(tokens); run 'connhost auth \(connector)'")
+            return .invalidConfiguration(field: "client-id", message: "is not enough: \(tokens); run 'connhost auth \(auth)'")
         }
         return .invalidConfiguration(
             field: keyField.name,
             message: "is missing (or set \(keyField.env)), and \(tokens); give an API key, "
-                + "or run 'connhost auth \(connector)' to authorize with OAuth")
+                + "or run 'connhost auth \(auth)' to authorize with OAuth")
     }
 }
