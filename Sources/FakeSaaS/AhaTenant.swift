@@ -6,6 +6,8 @@ final class AhaTenant: Tenant {
     let dataset: AhaDataset
     private let expectedAuthorization: String
     private let maxPerPage: Int
+    /// Whether the team list adds `team_members` when `fields` asks (`--unlisted-members` turns it off).
+    private let listsMembers: Bool
 
     /// `users[i]` is `userBlob[userStart[i]..<userEnd[i]]`; consecutive users are
     /// separated by a comma inside the blob.
@@ -20,8 +22,9 @@ final class AhaTenant: Tenant {
     /// Issues the OAuth access tokens accepted alongside the API key.
     let oauth: OAuthServer?
 
-    init(dataset: AhaDataset, apiKey: String, maxPerPage: Int, oauth: OAuthServer? = nil) {
+    init(dataset: AhaDataset, apiKey: String, maxPerPage: Int, listsMembers: Bool = true, oauth: OAuthServer? = nil) {
         self.dataset = dataset
+        self.listsMembers = listsMembers
         self.oauth = oauth
         expectedAuthorization = "Bearer \(apiKey)"
         self.maxPerPage = maxPerPage
@@ -125,10 +128,11 @@ final class AhaTenant: Tenant {
         return HTTPResponse(status: 200, body: w.bytes)
     }
 
-    /// `team_members` only when `fields` names it, like the real list endpoint.
+    /// `team_members` only when `fields` names it, like the real list endpoint (and never
+    /// with `--unlisted-members`).
     private func teamsPage(_ request: HTTPRequest) -> HTTPResponse {
         let fields = (request.query["fields"] ?? "").split(separator: ",").map { $0.trimmingSpaces() }
-        let withMembers = fields.contains("team_members")
+        let withMembers = listsMembers && fields.contains("team_members")
         let window = PageWindow(request: request, total: dataset.teams.count, maxPerPage: maxPerPage)
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"teams\":[")

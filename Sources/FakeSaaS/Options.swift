@@ -26,6 +26,7 @@ struct Options {
     var dropMember = false
     var hostileNames = false
     var pageSizeMax = 200
+    var unlistedMembers = false
     var oauth = OAuthServer.Registration()
     // Codefresh
     var accounts = 3
@@ -40,6 +41,7 @@ struct Options {
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
                  --fail-after N  --fail-page P
       aha:       --teams N (8) --virtual-users N (4) --extra-users K --drop-member --page-size-max N (200)
+                 --unlisted-members (the team list never carries team_members: clients page team_memberships)
                  --hostile-names (users 6-19 and teams 4-8 named like HTML/script/formula injections)
       aha OAuth: --client-id ID (test-client) --client-secret S (test-client-secret)
                  --redirect-uri URI (http://127.0.0.1:8765/callback) --token-ttl SECONDS (3600)
@@ -135,6 +137,7 @@ struct Options {
             case "--drop-member": try only(.aha); try noValue(); options.dropMember = true
             case "--hostile-names": try only(.aha); try noValue(); options.hostileNames = true
             case "--page-size-max": try only(.aha); options.pageSizeMax = try int(min: 1)
+            case "--unlisted-members": try only(.aha); try noValue(); options.unlistedMembers = true
             case "--client-id": try only(.aha); options.oauth.clientID = try value()
             case "--client-secret": try only(.aha); options.oauth.clientSecret = try value()
             case "--redirect-uri": try only(.aha); options.oauth.redirectURI = try value()

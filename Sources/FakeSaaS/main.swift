@@ -37,6 +37,7 @@ case .aha:
         virtualUsers: options.virtualUsers, dropMember: options.dropMember,
         hostileNames: options.hostileNames))
     tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax,
+                       listsMembers: !options.unlistedMembers,
                        oauth: OAuthServer(registration: options.oauth))
 case .codefresh:
     let dataset = CodefreshDataset.generate(seed: options.seed, users: options.users,

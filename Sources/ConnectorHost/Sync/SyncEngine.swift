@@ -15,6 +15,8 @@ public struct SyncEngine {
     let session: any ConnectorSession
     let context: ConnectorContext
     let progress: SyncProgress?
+    /// The staged sync being checkpointed, set by ``run(staged:)``.
+    private var staging: StagedSync?
 
     /// Creates an engine for one configured session.
     public init(metadata: ConnectorMetadata, session: any ConnectorSession, context: ConnectorContext, progress: SyncProgress? = nil) {
@@ -42,78 +44,173 @@ public struct SyncEngine {
         }
     }
 
+    /// Runs the sync staged in `staged`, from its checkpoint when it resumes one: kept
+    /// records are not asked for again, and a checkpoint is saved with every page written.
+    /// On success the staged records go to `staged`'s output; on error the checkpoint stays.
+    public func run(staged: StagedSync) async throws -> SyncSummary {
+        var engine = self
+        engine.staging = staged
+        return try await engine.run(into: staged)
+    }
+
     /// Produces the records without begin/commit (used by isolated workers).
     public func stream(into sink: any SnapshotSink, summary: inout SyncSummary) async throws {
         let syncers = session.syncers
+        let resume = staging?.resumePoint
         var typeIDs = Set<String>()
         for syncer in syncers {
             guard typeIDs.insert(syncer.resourceType.id).inserted else {
                 throw HostError.failed("\(metadata.name): two syncers for resource type '\(syncer.resourceType.id)' (plugin bug)")
             }
-            try sink.write(.resourceType(syncer.resourceType))
+            if resume == nil { try sink.write(.resourceType(syncer.resourceType)) }
         }
 
-        // Every later type's first page is asked for as soon as the first type's first page is
+        // Every later type's first page is asked for as soon as the first page of this run is
         // in, so a type's listing never waits a round trip for the one before it to end
         // (under a rate limit, that wait is time the window cannot use). Not before: syncers
         // of one session may share a first response (Codefresh's account). One page per
         // type: memory stays bounded.
-        var firstPages: [Task<Page<Resource>, any Error>] = []
-        defer { firstPages.forEach { $0.cancel() } }
+        var firstPages: [Int: Task<Page<Resource>, any Error>] = [:]
+        defer { firstPages.values.forEach { $0.cancel() } }
         var resourceIDs: [String: Set<String>] = [:]
         var unresolvedPrincipals = Set<ResourceReference>()
         var grantIDs = Set<String>()
+        var kept = StagedSync.Progress()
+        if let staging, let resume {
+            kept = try restore(resume, from: staging, syncers: syncers, summary: &summary)
+            grantIDs = kept.grantIDs
+            unresolvedPrincipals = kept.principals
+            for syncer in syncers.prefix(resume.typeIndex) {
+                let seen = kept.resourceIDs[syncer.resourceType.id] ?? []
+                resourceIDs[syncer.resourceType.id] = seen
+                unresolvedPrincipals = unresolvedPrincipals.filter { $0.type != syncer.resourceType.id || !seen.contains($0.id) }
+            }
+        } else {
+            try staging?.pageWritten(.start(firstType: syncers.first?.resourceType.id ?? ""), requests: 0, force: true)
+        }
+        var fetchedFirst = false
         for (index, syncer) in syncers.enumerated() {
+            if let resume, index < resume.typeIndex { continue }
             let type = syncer.resourceType.id
-            var seen = Set<String>()
-            try await Self.pages(of: "\(metadata.name) \(type) list") { token in
-                let page = if token == nil, index > 0 {
-                    try await firstPages[index - 1].value
+            let resuming = resume?.typeIndex == index ? resume : nil
+            var seen = resuming == nil ? [] : kept.resourceIDs[type] ?? []
+            if resuming != nil { summary.resources[type] = seen.count }
+            var pageNumber = resuming?.pageNumber ?? 1
+            try await Self.pages(of: "\(metadata.name) \(type) list", from: resuming?.pageToken) { token in
+                let page = if token == nil, let early = firstPages.removeValue(forKey: index) {
+                    try await early.value
                 } else {
                     try await syncer.list(ListRequest(page: token))
                 }
-                if index == 0 && token == nil {
-                    firstPages = syncers.dropFirst().map { later in Task { try await later.list(ListRequest(page: nil)) } }
+                if !fetchedFirst {
+                    fetchedFirst = true
+                    for later in syncers.indices where later > index {
+                        let laterSyncer = syncers[later]
+                        firstPages[later] = Task { try await laterSyncer.list(ListRequest(page: nil)) }
+                    }
                 }
-                for resource in page.items {
+                // The page in flight when the run stopped comes again: what was kept is skipped.
+                let resumedPage = pageNumber == resuming?.pageNumber ? resuming : nil
+                let number = pageNumber
+                for (position, resource) in page.items.enumerated() {
+                    let checkpoint = { (child: SyncCheckpoint.Child?) throws in
+                        try self.checkpoint(SyncCheckpoint(typeIndex: index, typeID: type, pageToken: token, pageNumber: number,
+                                                           resourcesDone: child == nil ? position + 1 : position,
+                                                           resourceID: child == nil ? nil : resource.id, child: child))
+                    }
+                    if let resumedPage, seen.contains(resource.id) {
+                        if resource.id == resumedPage.resourceID, let child = resumedPage.child {
+                            try await syncChildren(of: resource, syncer: syncer, sink: sink, summary: &summary,
+                                                   grantIDs: &grantIDs, unresolved: &unresolvedPrincipals, known: resourceIDs,
+                                                   resumingAt: child, entitlementIDs: kept.currentEntitlementIDs, checkpoint: checkpoint)
+                        }
+                        continue
+                    }
                     try check(!resource.id.isEmpty, "a \(type) resource with an empty id")
                     try check(resource.type == type, "resource \(resource.type):\(resource.id) listed by the \(type) syncer")
                     try check(seen.insert(resource.id).inserted, "duplicate \(type) id '\(resource.id)'")
                     try sink.write(.resource(resource))
                     summary.resources[type, default: 0] += 1
                     try await syncChildren(of: resource, syncer: syncer, sink: sink, summary: &summary,
-                                           grantIDs: &grantIDs, unresolved: &unresolvedPrincipals, known: resourceIDs)
+                                           grantIDs: &grantIDs, unresolved: &unresolvedPrincipals, known: resourceIDs,
+                                           checkpoint: checkpoint)
                 }
                 progress?.advance(type: type, records: page.items.count, requests: context.metrics.counts.requests)
+                pageNumber += 1
+                // Forced: the next request may be the page in flight when the run stops, and
+                // this page's records must not wait for it.
+                try staging?.pageWritten(page.next.map {
+                    SyncCheckpoint(typeIndex: index, typeID: type, pageToken: $0, pageNumber: pageNumber)
+                } ?? SyncCheckpoint(typeIndex: index + 1, typeID: syncers.dropFirst(index + 1).first?.resourceType.id ?? "",
+                                    pageToken: nil, pageNumber: 1), requests: context.metrics.counts.requests, force: true)
                 return page.next
             }
             if summary.resources[type] == nil { summary.resources[type] = 0 }
             resourceIDs[type] = seen
             unresolvedPrincipals = unresolvedPrincipals.filter { $0.type != type || !seen.contains($0.id) }
         }
+        try staging?.pageWritten(SyncCheckpoint(typeIndex: syncers.count, typeID: "", pageToken: nil, pageNumber: 1),
+                                 requests: context.metrics.counts.requests, force: true)
         if !unresolvedPrincipals.isEmpty {
             let sample = unresolvedPrincipals.map(\.description).sorted().prefix(3).joined(separator: ", ")
             summary.warnings.append("\(unresolvedPrincipals.count) grant principals were never listed as resources (e.g. \(sample))")
         }
     }
 
+    /// Reads back what the interrupted run kept, after checking that its position fits these syncers.
+    private func restore(_ resume: SyncCheckpoint, from staging: StagedSync, syncers: [any ResourceSyncer],
+                         summary: inout SyncSummary) throws -> StagedSync.Progress {
+        let fits = resume.typeIndex == syncers.count
+            || (resume.typeIndex < syncers.count && syncers[resume.typeIndex].resourceType.id == resume.typeID)
+        guard fits else {
+            throw HostError.failed("\(metadata.name): the checkpoint \(staging.checkpointPath) does not fit this plugin's "
+                                   + "resource types; sync with --no-resume")
+        }
+        let kept = try staging.restore(current: resume.resourceID.map { ResourceReference(type: resume.typeID, id: $0) })
+        for syncer in syncers.prefix(resume.typeIndex) {
+            summary.resources[syncer.resourceType.id] = kept.resourceIDs[syncer.resourceType.id]?.count ?? 0
+        }
+        summary.entitlements = kept.entitlements
+        summary.grants = kept.grants
+        return kept
+    }
+
+    /// Saves `position` in a staged sync (a no-op otherwise).
+    private func checkpoint(_ position: SyncCheckpoint) throws {
+        guard let staging else { return }
+        try staging.pageWritten(position, requests: context.metrics.counts.requests)
+    }
+
+    /// Lists the entitlements and grants of `resource`; `resumingAt` continues a listing
+    /// of an interrupted run (`entitlementIDs`: those it kept). `checkpoint` gets the
+    /// position after every page: the child listing that follows, or `nil` when both are done.
     private func syncChildren(of resource: Resource, syncer: any ResourceSyncer, sink: any SnapshotSink,
                               summary: inout SyncSummary, grantIDs: inout Set<String>,
-                              unresolved: inout Set<ResourceReference>, known: [String: Set<String>]) async throws {
-        var entitlementIDs = Set<String>()
+                              unresolved: inout Set<ResourceReference>, known: [String: Set<String>],
+                              resumingAt: SyncCheckpoint.Child? = nil, entitlementIDs kept: Set<String> = [],
+                              checkpoint: (SyncCheckpoint.Child?) throws -> Void) async throws {
+        var entitlementIDs = kept
         let label = "\(resource.type):\(resource.id)"
-        try await Self.pages(of: "\(metadata.name) entitlements of \(label)") { token in
-            let page = try await syncer.entitlements(of: resource, page: token)
-            for entitlement in page.items {
-                try check(entitlement.resource == resource.reference,
-                          "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
-                try check(entitlementIDs.insert(entitlement.id).inserted, "duplicate entitlement id '\(entitlement.id)'")
-                try sink.write(.entitlement(entitlement))
-                summary.entitlements += 1
+        var grantsFrom: PageToken?
+        switch resumingAt {
+        case .grants(let token): grantsFrom = token
+        case nil, .entitlements:
+            var entitlementsFrom: PageToken?
+            if case .entitlements(let token) = resumingAt { entitlementsFrom = token }
+            try await Self.pages(of: "\(metadata.name) entitlements of \(label)", from: entitlementsFrom) { token in
+                let page = try await syncer.entitlements(of: resource, page: token)
+                for entitlement in page.items {
+                    try check(entitlement.resource == resource.reference,
+                              "entitlement \(entitlement.id) returned for \(label) belongs to \(entitlement.resource)")
+                    try check(entitlementIDs.insert(entitlement.id).inserted, "duplicate entitlement id '\(entitlement.id)'")
+                    try sink.write(.entitlement(entitlement))
+                    summary.entitlements += 1
+                }
+                try checkpoint(page.next.map { .entitlements(after: $0) } ?? .grants(from: nil))
+                return page.next
             }
-            return page.next
         }
-        try await Self.pages(of: "\(metadata.name) grants of \(label)") { token in
+        try await Self.pages(of: "\(metadata.name) grants of \(label)", from: grantsFrom) { token in
             let page = try await syncer.grants(of: resource, page: token)
             for grant in page.items {
                 try check(entitlementIDs.contains(grant.entitlement),
@@ -125,6 +222,7 @@ public struct SyncEngine {
                 try sink.write(.grant(grant))
                 summary.grants += 1
             }
+            try checkpoint(page.next.map { .grants(from: $0) })
             return page.next
         }
     }
@@ -136,9 +234,10 @@ public struct SyncEngine {
     /// Calls `fetch` with each page token until it returns `nil`, rejecting a token that
     /// repeats the previous one (a plugin that would loop forever). The loop itself is
     /// ``PageLoop``, shared with ``ConformanceCheck``.
-    static func pages(of listing: String, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
+    static func pages(of listing: String, from start: PageToken? = nil,
+                      _ fetch: (PageToken?) async throws -> PageToken?) async throws {
         do {
-            try await PageLoop(maxPages: maxPagesPerListing, detectsCycles: true).run(fetch)
+            try await PageLoop(maxPages: maxPagesPerListing, detectsCycles: true).run(from: start, fetch)
         } catch let violation as PageLoop.Violation {
             throw HostError.failed("\(listing): \(violation)")
         }

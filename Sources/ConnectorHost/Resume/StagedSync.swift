@@ -1,0 +1,182 @@
+import ConnectorKit
+import Foundation
+
+/// A resumable file sync: the engine's records are staged in a ``CheckpointStore`` next to
+/// the output with the position after every page, and written to the real sink only when
+/// the sync is complete.
+///
+/// Opening one decides whether the checkpoint an earlier run left is resumed: it must be for
+/// the same plugin and version and the same non-secret configuration
+/// (``CheckpointIdentity``) and younger than ``Policy/maxAge``; otherwise it is ignored with
+/// a ``notice`` and a full sync starts. A resume is keyed by instance name and output
+/// directory, which is what a scheduler (`connhost serve`) has on its next run, whatever
+/// file name the new snapshot gets. Hand the result to ``SyncEngine/run(staged:)``.
+///
+/// On commit the kept records are replayed into the output sink in the order they were
+/// written, so a resumed snapshot equals an uninterrupted one, and the staging file is
+/// removed. On abort (an error, exhausted retries) or when the process dies, the staging
+/// file stays for the next run.
+public final class StagedSync: SnapshotSink {
+    /// Whether, and how old, a checkpoint may be resumed.
+    public struct Policy: Sendable {
+        /// `--resume-within`'s default: 24 hours.
+        public static let defaultMaxAge: TimeInterval = 24 * 3600
+        /// `false` (`--no-resume`) deletes any checkpoint and starts over.
+        public var resume: Bool
+        /// A checkpoint last written longer ago than this is ignored.
+        public var maxAge: TimeInterval
+
+        /// Creates a policy.
+        public init(resume: Bool = true, maxAge: TimeInterval = Policy.defaultMaxAge) {
+            self.resume = resume
+            self.maxAge = maxAge
+        }
+    }
+
+    /// Records kept by earlier runs, as the engine needs them to carry on checking.
+    struct Progress {
+        var resourceIDs: [String: Set<String>] = [:]
+        var entitlements = 0
+        var grants = 0
+        var grantIDs = Set<String>()
+        var principals = Set<ResourceReference>()
+        /// Entitlement ids of the resource whose children were under way.
+        var currentEntitlementIDs = Set<String>()
+    }
+
+    /// The one line to print before the sync (resumed, or why a checkpoint was ignored); `nil` for none.
+    public let notice: String?
+    /// The staging file.
+    public var checkpointPath: String { store.path }
+    /// The id of the sync being staged (kept across resumes).
+    public let syncID: String
+    /// Where the engine continues; `nil` for a sync from the start.
+    let resumePoint: SyncCheckpoint?
+
+    private var store: CheckpointStore
+    private let output: any SnapshotSink
+    private var connector = ""
+    private var pluginVersion = ""
+    private var committedRequests: Int?
+    /// Whether a checkpoint past the start is saved: something fetched is worth resuming.
+    private var keptProgress = false
+
+    /// After an abort: whether the checkpoint was kept for the next run (`false` when the
+    /// sync stopped before its first page, and the staging file was removed).
+    public private(set) var keepsCheckpoint = false
+
+    /// Opens the staging file of `instance` in `outputDirectory` (taking its lock) and
+    /// decides, by `policy`, whether its checkpoint is resumed; `output` gets the snapshot
+    /// on commit. Throws when another sync holds the file or it cannot be created.
+    public init(instance: String, outputDirectory: String, identity: CheckpointIdentity, policy: Policy,
+                output: any SnapshotSink, now: Date = Date()) throws {
+        self.output = output
+        let path = CheckpointStore.path(instance: instance, directory: outputDirectory)
+        store = try CheckpointStore(path: path)
+        var saved: CheckpointStore.Saved?
+        var ignored: String?
+        do {
+            saved = try store.saved()
+        } catch {
+            ignored = "it is unreadable (\(error))"
+            store.remove()
+            store = try CheckpointStore(path: path)
+        }
+        if let found = saved, found.records > 0 {
+            let age = now.timeIntervalSince(found.updatedAt)
+            if !policy.resume {
+                ignored = "--no-resume"
+            } else if let mismatch = identity.mismatch(with: found.identity) {
+                ignored = mismatch
+            } else if age > policy.maxAge {
+                ignored = "it is \(DurationText.describe(age)) old, older than --resume-within \(DurationText.describe(policy.maxAge))"
+            }
+            if ignored != nil { saved = nil }
+        } else {
+            saved = nil
+        }
+        if let saved {
+            syncID = saved.syncID
+            resumePoint = saved.position
+            let place = saved.position.typeID.isEmpty ? "after its last page"
+                : "at \(saved.position.typeID) page \(saved.position.pageNumber)"
+            notice = "resumed sync \(syncID) \(place) (\(saved.records) records kept)"
+        } else {
+            syncID = KSUID().description
+            resumePoint = nil
+            notice = ignored.map { "ignored the checkpoint \(path): \($0); syncing from the start" }
+        }
+        if resumePoint == nil {
+            try store.start(identity: identity, syncID: syncID, position: .start(firstType: ""))
+        }
+    }
+
+    /// Reads the kept records back into what the engine tracks; `current` is the resource
+    /// whose children were under way.
+    func restore(current: ResourceReference?) throws -> Progress {
+        var progress = Progress()
+        try store.forEachRecord { record in
+            switch record {
+            case .resourceType: break
+            case .resource(let resource):
+                progress.resourceIDs[resource.type, default: []].insert(resource.id)
+            case .entitlement(let entitlement):
+                progress.entitlements += 1
+                if entitlement.resource == current { progress.currentEntitlementIDs.insert(entitlement.id) }
+            case .grant(let grant):
+                progress.grants += 1
+                progress.grantIDs.insert(grant.id)
+                progress.principals.insert(grant.principal)
+            }
+        }
+        return progress
+    }
+
+    /// Notes that everything before `position` is written. Commits when a request was made
+    /// since the last commit (or `force`): a page that cost no request needs no checkpoint of
+    /// its own, which keeps a sync of many childless resources from committing per resource.
+    func pageWritten(_ position: SyncCheckpoint, requests: Int, force: Bool = false) throws {
+        guard force || requests != committedRequests else { return }
+        try store.save(position)
+        committedRequests = requests
+        if resumePoint != nil || position != .start(firstType: position.typeID) { keptProgress = true }
+    }
+
+    // MARK: - SnapshotSink
+
+    public func begin(connector: String, pluginVersion: String) throws {
+        self.connector = connector
+        self.pluginVersion = pluginVersion
+    }
+
+    public func write(_ record: SnapshotRecord) throws {
+        try store.append(record)
+    }
+
+    /// Writes every kept record to the output sink and commits it; then the staging file goes.
+    /// When the output fails, the records stay staged, and the next run only writes them.
+    public func commit(_ summary: SyncSummary) throws {
+        do {
+            try output.begin(connector: connector, pluginVersion: pluginVersion)
+            try store.forEachRecord(output.write)
+            try output.commit(summary)
+        } catch {
+            output.abort()
+            keepsCheckpoint = true
+            store.close()
+            throw error
+        }
+        store.remove()
+    }
+
+    /// Drops what the last page left uncommitted and keeps the checkpoint for the next run,
+    /// unless not one page was kept (a rejected key, an unreachable host).
+    public func abort() {
+        if keptProgress || resumePoint != nil {
+            keepsCheckpoint = true
+            store.close()
+        } else {
+            store.remove()
+        }
+    }
+}
