@@ -19,6 +19,8 @@ struct Options {
     var faults = FaultPlan()
     /// Milliseconds each counted request is held before its answer, drawn per request.
     var latency: ClosedRange<Int>?
+    /// Counted requests answered before the rest are held until `/_fake/release`.
+    var holdAfter: Int?
     // Aha!
     var teams = 8
     var virtualUsers = 4
@@ -38,6 +40,7 @@ struct Options {
                  --port N (0 = any) --truth PATH
       limits:    --rate-limit N/s  --rate-limit-min N  --no-retry-after
       latency:   --latency MS or MIN-MAX (held after the request is counted, before the answer)
+      hold:      --hold-after N (requests after the N-th wait unanswered until GET /_fake/release)
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
                  --fail-after N  --fail-page P
       aha:       --teams N (8) --virtual-users N (4) --extra-users K --drop-member --page-size-max N (200)
@@ -131,6 +134,7 @@ struct Options {
             case "--stall-ms": options.faults.stallMilliseconds = try int(); stallMsGiven = true
             case "--fail-after": options.faults.failAfter = try int()
             case "--fail-page": options.faults.failPage = try int(min: 1)
+            case "--hold-after": options.holdAfter = try int()
             case "--teams": try only(.aha); options.teams = try int()
             case "--virtual-users": try only(.aha); options.virtualUsers = try int()
             case "--extra-users": try only(.aha); options.extraUsers = try int()

@@ -46,7 +46,7 @@ case .codefresh:
 }
 
 let service = FakeService(tenant: tenant, traffic: TrafficControl(limits: options.limits), faults: options.faults,
-                          latency: options.latency)
+                          latency: options.latency, hold: RequestHold(after: options.holdAfter))
 
 let server: HTTPServer
 do {

@@ -7,16 +7,23 @@ import Glibc
 #endif
 
 /// An interrupted file sync continues from its checkpoint: it asks the tenant only for what
-/// it had not fetched, and its snapshot equals an uninterrupted one.
+/// it had not fetched, and its snapshot equals an uninterrupted one. Serialized: a dozen
+/// syncs at once would only load the machine that the timing tests of other suites share.
+@Suite(.serialized)
 struct ResumeTests {
-    /// 400 users and 12 teams, ten per page: 42 requests, at most 8 a second, so a test
-    /// has seconds to stop a sync in the middle even on a loaded machine.
-    static let tenant = ["--users", "400", "--teams", "12", "--page-size-max", "10", "--rate-limit", "8/s", "--seed", "3"]
+    /// 400 users and 12 teams, ten per page: 42 requests, at most 20 a second. With
+    /// `--hold-after N` the tenant holds every request after the N-th until released, so a
+    /// sync is stopped at an exact page however slowly the test itself gets to it.
+    static func tenant(holdAfter: Int, seed: Int = 3) -> [String] {
+        ["--users", "400", "--teams", "12", "--page-size-max", "10", "--rate-limit", "20/s", "--seed", "\(seed)",
+         "--hold-after", "\(holdAfter)"]
+    }
+    static let pages = 42
 
     /// Sync flags: one page at a time (no prefetch), so "the page in flight" is one page,
     /// under the tenant's limit so that no request is answered 429.
     static func flags(_ tenant: FakeTenant) -> [String] {
-        ["--base-url", tenant.url, "--api-key", tenant.apiKey, "--concurrency", "1", "--rate-limit", "7/s"]
+        ["--base-url", tenant.url, "--api-key", tenant.apiKey, "--concurrency", "1", "--rate-limit", "15/s"]
     }
 
     /// Requests the tenant served (429s excluded).
@@ -25,20 +32,20 @@ struct ResumeTests {
         return (stats["requests"] as? Int ?? 0) - (stats["rate_limited"] as? Int ?? 0)
     }
 
-    /// Starts `connhost sync aha …` and sends `signal` once the tenant has served `after`
-    /// more requests (or, with `until`, once that condition holds).
-    static func interrupt(_ arguments: [String], tenant: FakeTenant, after: Int, signal: Int32 = SIGKILL,
-                          until: (() async -> Bool)? = nil) async throws -> ProcessResult {
-        let base = try await served(tenant)
+    /// Starts `connhost sync aha …`, waits until the tenant holds its request after the
+    /// `--hold-after` one, sends `signal`, and then lets the tenant answer again.
+    static func interrupt(_ arguments: [String], tenant: FakeTenant, signal: Int32 = SIGKILL) async throws -> ProcessResult {
         let child = try ChildProcess(Products.connhost, ["sync", "aha"] + arguments)
-        let reached = await eventually(timeout: 60) {
+        let held = await eventually(timeout: 60) {
             guard child.isRunning else { return true }
-            if let until { return await until() }
-            return ((try? await served(tenant)) ?? 0) - base >= after
+            let (_, body) = (try? await tenant.get("/_fake/hold")) ?? (0, "")
+            return body.contains("\"held\":") && !body.contains("\"held\":0")
         }
-        #expect(reached && child.isRunning, "the sync ended before it could be interrupted: \(child.stderr)")
+        #expect(held && child.isRunning, "the sync ended before it could be interrupted: \(child.stderr)")
         child.send(signal)
-        return await child.finish()
+        let result = await child.finish()
+        _ = try await tenant.get("/_fake/release")
+        return result
     }
 
     static func checkpoint(in work: TemporaryDirectory) -> String { work.file(".aha.resume.sqlite") }
@@ -50,18 +57,12 @@ struct ResumeTests {
 
     @Test(arguments: ["sqlite", "json", "c1z"])
     func killedSyncResumesWithOnlyTheRemainingPagesAndTheSameSnapshot(format: String) async throws {
-        let tenant = try await FakeTenant("aha", Self.tenant)
+        let tenant = try await FakeTenant("aha", Self.tenant(holdAfter: Self.pages / 2))
         let work = try TemporaryDirectory("resume")
         let full = work.file("full.\(format)"), resumed = work.file("resumed.\(format)")
 
         var start = try await Self.served(tenant)
-        let uninterrupted = try await connhost(["sync", "aha", "--output", full] + Self.flags(tenant))
-        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
-        let pages = try await Self.served(tenant) - start
-        #expect(!FileManager.default.fileExists(atPath: Self.checkpoint(in: work)), "a committed sync keeps no checkpoint")
-
-        start = try await Self.served(tenant)
-        let killed = try await Self.interrupt(["--output", resumed] + Self.flags(tenant), tenant: tenant, after: pages / 2)
+        let killed = try await Self.interrupt(["--output", resumed] + Self.flags(tenant), tenant: tenant)
         #expect(killed.signaled)
         let first = try await Self.served(tenant) - start
         #expect(FileManager.default.fileExists(atPath: Self.checkpoint(in: work)))
@@ -70,6 +71,11 @@ struct ResumeTests {
         let rerun = try await connhost(["sync", "aha", "--output", resumed] + Self.flags(tenant))
         let second = try await Self.served(tenant) - start - first
         #expect(rerun.status == 0, "\(rerun.stderr)")
+        start = try await Self.served(tenant)
+        let uninterrupted = try await connhost(["sync", "aha", "--output", full] + Self.flags(tenant))
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        let pages = try await Self.served(tenant) - start
+        #expect(pages == Self.pages)
         let notice = rerun.stderr.split(separator: "\n").filter { $0.contains("resumed sync ") }
         #expect(notice.count == 1, "\(rerun.stderr)")
         #expect(notice.first?.contains(" page ") == true && notice.first?.contains("records kept)") == true)
@@ -102,20 +108,18 @@ struct ResumeTests {
     }
 
     @Test func interruptedDuringOneTeamsMembershipPagesFinishesThatTeamExactly() async throws {
-        // Members come only from /teams/:id/team_memberships, two per page: most teams take
-        // several pages, and each page takes 400 ms, long enough to stop in the middle.
-        let tenant = try await FakeTenant("aha", ["--users", "12", "--teams", "6", "--page-size-max", "2",
-                                                  "--unlisted-members", "--latency", "400", "--seed", "4"])
+        // Members come only from /teams/:id/team_memberships, two per page, and one team
+        // takes six pages: holding the 11th request stops the sync on that team's fourth
+        // (6 user pages, the team list, 3 membership pages of the first team).
+        let tenant = try await FakeTenant("aha", ["--users", "12", "--teams", "6", "--page-size-max", "2", "--unlisted-members",
+                                                  "--rate-limit", "20/s", "--seed", "4", "--hold-after", "10"])
         let work = try TemporaryDirectory("resume")
         let output = work.file("aha.json")
         let checkpoint = Self.checkpoint(in: work)
         let midTeam = "SELECT resource_id || ' ' || child_token FROM checkpoint WHERE child_listing = 'grants' AND child_token IS NOT NULL"
 
         let start = try await Self.served(tenant)
-        let killed = try await Self.interrupt(["--output", output] + Self.flags(tenant), tenant: tenant, after: 0) {
-            guard FileManager.default.fileExists(atPath: checkpoint) else { return false }
-            return !((try? await SQLiteCLI.run(checkpoint, midTeam)) ?? "").isEmpty
-        }
+        let killed = try await Self.interrupt(["--output", output] + Self.flags(tenant), tenant: tenant)
         #expect(killed.signaled)
         let first = try await Self.served(tenant) - start
         let position = try await SQLiteCLI.run(checkpoint, midTeam).split(separator: " ")
@@ -149,25 +153,24 @@ struct ResumeTests {
     @Test(arguments: mismatches.map(\.0))
     func checkpointThatDoesNotFitIsIgnoredWithOneLineAndAFullSyncRuns(kind: String) async throws {
         let reason = try #require(Self.mismatches.first { $0.0 == kind }?.1)
-        let tenant = try await FakeTenant("aha", Self.tenant)
+        let tenant = try await FakeTenant("aha", Self.tenant(holdAfter: 20))
         let work = try TemporaryDirectory("resume")
         let output = work.file("aha.sqlite")
-        var start = try await Self.served(tenant)
-        _ = try await Self.interrupt(["--output", output] + Self.flags(tenant), tenant: tenant, after: 20)
+        _ = try await Self.interrupt(["--output", output] + Self.flags(tenant), tenant: tenant)
         #expect(FileManager.default.fileExists(atPath: Self.checkpoint(in: work)))
 
         var target = tenant
         var extra: [String] = []
         switch kind {
         case "other account":
-            target = try await FakeTenant("aha", Self.tenant.dropLast(2) + ["--seed", "9"])
+            target = try await FakeTenant("aha", Self.tenant(holdAfter: 1000, seed: 9))
         case "other plugin version":
             _ = try await SQLiteCLI.run(Self.checkpoint(in: work), "UPDATE checkpoint SET plugin_version = '0.0.1-old'")
         default:
             _ = try await SQLiteCLI.run(Self.checkpoint(in: work), "UPDATE checkpoint SET updated_at = updated_at - 7200")
             extra = ["--resume-within", "1s"]
         }
-        start = try await Self.served(target)
+        var start = try await Self.served(target)
         let rerun = try await connhost(["sync", "aha", "--output", output] + Self.flags(target) + extra)
         let requests = try await Self.served(target) - start
         #expect(rerun.status == 0, "\(rerun.stderr)")
@@ -185,10 +188,10 @@ struct ResumeTests {
     }
 
     @Test func sigtermKeepsTheCheckpointButNoTempFileAndNoResumeStartsOver() async throws {
-        let tenant = try await FakeTenant("aha", Self.tenant)
+        let tenant = try await FakeTenant("aha", Self.tenant(holdAfter: 15))
         let work = try TemporaryDirectory("resume")
         let output = work.file("aha.c1z")
-        let stopped = try await Self.interrupt(["--output", output] + Self.flags(tenant), tenant: tenant, after: 15, signal: SIGTERM)
+        let stopped = try await Self.interrupt(["--output", output] + Self.flags(tenant), tenant: tenant, signal: SIGTERM)
         #expect(stopped.status == 143)
         #expect(stopped.stderr.contains("interrupted by SIGTERM"), "\(stopped.stderr)")
         #expect(work.strayTemporaryFiles.isEmpty)
@@ -199,7 +202,7 @@ struct ResumeTests {
         #expect(fresh.status == 0, "\(fresh.stderr)")
         #expect(fresh.stderr.contains("ignored the checkpoint") && fresh.stderr.contains("--no-resume"))
         #expect(!fresh.stderr.contains("resumed sync"))
-        #expect(try await Self.served(tenant) - start >= 42)
+        #expect(try await Self.served(tenant) - start == Self.pages)
         #expect(!FileManager.default.fileExists(atPath: Self.checkpoint(in: work)))
         let diff = try await connhost(["diff", output, tenant.directory.file("truth.json")])
         #expect(diff.status == 0, "\(diff.stdout)")
