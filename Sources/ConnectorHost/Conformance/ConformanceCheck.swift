@@ -169,6 +169,12 @@ public struct ConformanceCheck {
                 add(rule, [], passed: detail)
             }
         }
+        if walk.completed {
+            let restart = await ResumableTokenRule.check(syncers, redact: context.redact)
+            add(.resumableTokens, restart.problems, passed: restart.detail)
+        } else {
+            report.results.append(.init(rule: .resumableTokens, status: .skip, detail: "the walk stopped at an error (see sync)"))
+        }
         return report
     }
 
