@@ -142,17 +142,61 @@ struct CheckpointStoreTests {
 
     @Test func aFailingOutputKeepsTheStagedRecords() throws {
         final class FailingSink: SnapshotSink {
+            let failsOnWrite: Bool
+            init(failsOnWrite: Bool) { self.failsOnWrite = failsOnWrite }
             func begin(connector: String, pluginVersion: String) throws {}
-            func write(_ record: SnapshotRecord) throws { throw HostError.failed("disk full") }
-            func commit(_ summary: SyncSummary) throws {}
+            func write(_ record: SnapshotRecord) throws { if failsOnWrite { throw HostError.failed("disk full") } }
+            func commit(_ summary: SyncSummary) throws { throw HostError.failed("disk full") }
             func abort() {}
         }
         let work = try TemporaryDirectory()
         try Self.interrupted(in: work)
-        let staged = try Self.open(work, output: FailingSink())
-        #expect(throws: HostError.self) { try staged.commit(SnapshotFixture.summary) }
+        // The replay of the kept records fails: the engine aborts, the checkpoint stays.
+        let replaying = try Self.open(work, output: FailingSink(failsOnWrite: true))
+        #expect(throws: HostError.self) { try replaying.begin(connector: "fixture", pluginVersion: "1.2.0") }
+        replaying.abort()
+        #expect(replaying.keepsCheckpoint)
+        // The commit fails: the records stay staged for a run that only writes them.
+        let committing = try Self.open(work, output: FailingSink(failsOnWrite: false))
+        try committing.begin(connector: "fixture", pluginVersion: "1.2.0")
+        #expect(throws: HostError.self) { try committing.commit(SnapshotFixture.summary) }
+        #expect(committing.keepsCheckpoint)
         let again = try Self.open(work)
         #expect(again.resumePoint == Self.position)
+    }
+
+    @Test func aSyncThatStopsBeforeItsFirstPageLeavesNothing() throws {
+        let work = try TemporaryDirectory()
+        let staged = try Self.open(work)
+        try staged.begin(connector: "fixture", pluginVersion: "1.2.0")
+        try staged.write(SnapshotFixture.records[0])
+        try staged.pageWritten(.start(firstType: "user"), requests: 0, force: true)
+        staged.abort()
+        #expect(!staged.keepsCheckpoint)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work.path).isEmpty)
+    }
+
+    @Test func theBinaryRecordFormRoundTripsEveryFieldOfTheModel() throws {
+        var odd = Entitlement(resource: ResourceReference(type: "team", id: "7"), slug: "x", displayName: "", purpose: .permission)
+        odd.id = "an id the plugin chose"
+        var grant = Grant(entitlementID: odd.id, principal: ResourceReference(type: "user", id: "é\u{0}"))
+        grant.id = "g"
+        let long = Resource(type: "user", id: String(repeating: "9", count: 300), displayName: "",
+                            profile: Dictionary(uniqueKeysWithValues: (0..<200).map { ("k\($0)", String(repeating: "v", count: $0)) }))
+        var bytes: [UInt8] = []
+        for record in SnapshotFixture.records + [.entitlement(odd), .grant(grant), .resource(long)] {
+            try StagedRecordCodec.encode(record, into: &bytes)
+            #expect(try bytes.withUnsafeBytes { try StagedRecordCodec.decode($0) } == record)
+            if bytes.count > 1 {
+                let cut = Array(bytes.dropLast())
+                #expect(throws: (any Error).self) { try cut.withUnsafeBytes { try StagedRecordCodec.decode($0) } }
+            }
+        }
+        // A field added to the data model must be added to the codec (and to this count).
+        #expect(Mirror(reflecting: SnapshotFixture.users[0]).children.count == 5)
+        #expect(Mirror(reflecting: odd).children.count == 5)
+        #expect(Mirror(reflecting: grant).children.count == 3)
+        #expect(Mirror(reflecting: ResourceReference(type: "a", id: "b")).children.count == 2)
     }
 
     @Test func durationsParseAndPrint() throws {

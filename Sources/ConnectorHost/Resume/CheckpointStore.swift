@@ -43,6 +43,7 @@ final class CheckpointStore {
     private var insertRecord: OpaquePointer?
     private var inTransaction = false
     private let encoder = RecordEncoder()
+    private var recordBytes: [UInt8] = []
 
     /// Opens (or creates) the staging file and takes its lock.
     init(path: String) throws {
@@ -112,7 +113,7 @@ final class CheckpointStore {
               plugin_version TEXT NOT NULL, config TEXT NOT NULL, started_at REAL NOT NULL, updated_at REAL NOT NULL,
               type_index INTEGER NOT NULL, type_id TEXT NOT NULL, page_token TEXT, page_number INTEGER NOT NULL,
               resources_done INTEGER NOT NULL, resource_id TEXT, child_listing TEXT, child_token TEXT);
-            CREATE TABLE records (seq INTEGER PRIMARY KEY, record TEXT NOT NULL);
+            CREATE TABLE records (seq INTEGER PRIMARY KEY, record BLOB NOT NULL);
             PRAGMA user_version = \(Self.schemaVersion);
             """)
         let config = String(decoding: try encoder.encode(identity.configHashes), as: UTF8.self)
@@ -126,7 +127,12 @@ final class CheckpointStore {
     func append(_ record: SnapshotRecord) throws {
         try beginIfNeeded()
         if insertRecord == nil { insertRecord = try prepare("INSERT INTO records (record) VALUES (?1)") }
-        try step(insertRecord!, [String(decoding: try encoder.encode(record), as: UTF8.self)])
+        try StagedRecordCodec.encode(record, into: &recordBytes)
+        let statement = insertRecord!
+        recordBytes.withUnsafeBytes { _ = sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), Self.transient) }
+        let result = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard result == SQLITE_DONE else { throw failure() }
     }
 
     /// Writes `position` and commits it together with the records appended since the last save.
@@ -150,14 +156,13 @@ final class CheckpointStore {
     func forEachRecord(_ body: (SnapshotRecord) throws -> Void) throws {
         let statement = try prepare("SELECT record FROM records ORDER BY seq")
         defer { sqlite3_finalize(statement) }
-        let decoder = JSONDecoder()
         while true {
             let result = sqlite3_step(statement)
             if result == SQLITE_DONE { return }
             guard result == SQLITE_ROW else { throw failure() }
-            let bytes = sqlite3_column_blob(statement, 0)
-            let data = Data(bytes: bytes ?? UnsafeRawPointer(bitPattern: 1)!, count: Int(sqlite3_column_bytes(statement, 0)))
-            try body(try decoder.decode(SnapshotRecord.self, from: data))
+            let count = Int(sqlite3_column_bytes(statement, 0))
+            guard let bytes = sqlite3_column_blob(statement, 0) else { throw HostError.failed("checkpoint \(path): an empty staged record") }
+            try body(try StagedRecordCodec.decode(UnsafeRawBufferPointer(start: bytes, count: count)))
         }
     }
 

@@ -2,8 +2,8 @@ import ConnectorKit
 import Foundation
 
 /// A resumable file sync: the engine's records are staged in a ``CheckpointStore`` next to
-/// the output with the position after every page, and written to the real sink only when
-/// the sync is complete.
+/// the output with the position after every page, as well as streamed to the output sink
+/// (which makes them visible only on commit, as always).
 ///
 /// Opening one decides whether the checkpoint an earlier run left is resumed: it must be for
 /// the same plugin and version and the same non-secret configuration
@@ -12,10 +12,10 @@ import Foundation
 /// directory, which is what a scheduler (`connhost serve`) has on its next run, whatever
 /// file name the new snapshot gets. Hand the result to ``SyncEngine/run(staged:)``.
 ///
-/// On commit the kept records are replayed into the output sink in the order they were
-/// written, so a resumed snapshot equals an uninterrupted one, and the staging file is
-/// removed. On abort (an error, exhausted retries) or when the process dies, the staging
-/// file stays for the next run.
+/// A resumed sync first replays the kept records into its output in the order they were
+/// written, then streams the rest, so a resumed snapshot equals an uninterrupted one. On
+/// commit the staging file is removed; on abort (an error, exhausted retries) or when the
+/// process dies, it stays for the next run.
 public final class StagedSync: SnapshotSink {
     /// Whether, and how old, a checkpoint may be resumed.
     public struct Policy: Sendable {
@@ -144,21 +144,23 @@ public final class StagedSync: SnapshotSink {
 
     // MARK: - SnapshotSink
 
+    /// Begins the output; a resumed sync first hands it the records kept, in their order.
     public func begin(connector: String, pluginVersion: String) throws {
-        self.connector = connector
-        self.pluginVersion = pluginVersion
+        try output.begin(connector: connector, pluginVersion: pluginVersion)
+        if resumePoint != nil { try store.forEachRecord(output.write) }
     }
 
+    /// Stages `record` and streams it to the output as well, so that a sync that is not
+    /// interrupted has nothing left to copy at the end.
     public func write(_ record: SnapshotRecord) throws {
         try store.append(record)
+        try output.write(record)
     }
 
-    /// Writes every kept record to the output sink and commits it; then the staging file goes.
-    /// When the output fails, the records stay staged, and the next run only writes them.
+    /// Commits the output; then the staging file goes. When the output fails, the records
+    /// stay staged and the next run only writes them.
     public func commit(_ summary: SyncSummary) throws {
         do {
-            try output.begin(connector: connector, pluginVersion: pluginVersion)
-            try store.forEachRecord(output.write)
             try output.commit(summary)
         } catch {
             output.abort()
@@ -172,6 +174,7 @@ public final class StagedSync: SnapshotSink {
     /// Drops what the last page left uncommitted and keeps the checkpoint for the next run,
     /// unless not one page was kept (a rejected key, an unreachable host).
     public func abort() {
+        output.abort()
         if keptProgress || resumePoint != nil {
             keepsCheckpoint = true
             store.close()
