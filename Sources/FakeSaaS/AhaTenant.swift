@@ -11,6 +11,8 @@ final class AhaTenant: Tenant {
     private let current: Mutex<Rendering>
     /// Issues the OAuth access tokens accepted alongside the API key.
     let oauth: OAuthServer?
+    /// Whether the team list adds `team_members` when `fields` asks (`--unlisted-members` turns it off).
+    private let listsMembers: Bool
 
     /// A dataset and its JSON, rendered once.
     private struct Rendering: Sendable {
@@ -74,8 +76,9 @@ final class AhaTenant: Tenant {
     /// The data served now.
     var dataset: AhaDataset { current.withLock { $0.dataset } }
 
-    init(dataset: AhaDataset, apiKey: String, maxPerPage: Int, oauth: OAuthServer? = nil) {
+    init(dataset: AhaDataset, apiKey: String, maxPerPage: Int, listsMembers: Bool = true, oauth: OAuthServer? = nil) {
         self.oauth = oauth
+        self.listsMembers = listsMembers
         expectedAuthorization = "Bearer \(apiKey)"
         self.maxPerPage = maxPerPage
         current = Mutex(Rendering(dataset))
@@ -157,7 +160,7 @@ final class AhaTenant: Tenant {
     /// `team_members` only when `fields` names it, like the real list endpoint.
     private func teamsPage(_ request: HTTPRequest, _ r: Rendering) -> HTTPResponse {
         let fields = (request.query["fields"] ?? "").split(separator: ",").map { $0.trimmingSpaces() }
-        let withMembers = fields.contains("team_members")
+        let withMembers = listsMembers && fields.contains("team_members")
         let window = PageWindow(request: request, total: r.dataset.teams.count, maxPerPage: maxPerPage)
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"teams\":[")

@@ -12,10 +12,14 @@ final class FakeService: Sendable {
     /// How long (ms) each counted request is held before its answer: the time a real API
     /// spends on a page after its rate limiter counted the request.
     let latency: ClosedRange<Int>?
+    /// `--hold-after`: holds requests until `/_fake/release`.
+    let hold: RequestHold
     private let truthCache = Mutex<[UInt8]?>(nil)
 
-    init(tenant: any Tenant, traffic: TrafficControl, faults: FaultPlan, latency: ClosedRange<Int>? = nil) {
+    init(tenant: any Tenant, traffic: TrafficControl, faults: FaultPlan, latency: ClosedRange<Int>? = nil,
+         hold: RequestHold = RequestHold(after: nil)) {
         self.tenant = tenant
+        self.hold = hold
         self.traffic = traffic
         self.faults = faults
         self.latency = latency
@@ -46,6 +50,7 @@ final class FakeService: Sendable {
         case .admitted(let n):
             number = n
         }
+        hold.wait(number: number)
         if let latency, latency.upperBound > 0 {
             var draw = SplitMix64(seed: StableHash.combine(faults.seed, UInt64(number)))
             usleep(useconds_t(draw.between(latency.lowerBound, latency.upperBound)) * 1000)
@@ -112,6 +117,10 @@ final class FakeService: Sendable {
         case "/_fake/stats": return HTTPResponse(status: 200, body: traffic.statsJSON())
         case "/_fake/truth": return HTTPResponse(status: 200, body: truthJSON())
         case "/_fake/mutate": return mutate(request)
+        case "/_fake/hold": return HTTPResponse(status: 200, body: hold.statsJSON())
+        case "/_fake/release":
+            hold.release()
+            return HTTPResponse(status: 200, body: hold.statsJSON())
         case "/_fake/oauth", "/_fake/revoke-refresh", "/_fake/expire-access":
             guard let oauth = tenant.oauth else { return HTTPResponse(status: 404, json: "{\"error\":\"Not found\"}") }
             if request.path == "/_fake/revoke-refresh" { oauth.revokeRefreshTokens() }

@@ -19,6 +19,8 @@ struct Options {
     var faults = FaultPlan()
     /// Milliseconds each counted request is held before its answer, drawn per request.
     var latency: ClosedRange<Int>?
+    /// Counted requests answered before the rest are held until `/_fake/release`.
+    var holdAfter: Int?
     // Aha!
     var teams = 8
     var virtualUsers = 4
@@ -26,6 +28,7 @@ struct Options {
     var dropMember = false
     var hostileNames = false
     var pageSizeMax = 200
+    var unlistedMembers = false
     var oauth = OAuthServer.Registration()
     // Codefresh
     var accounts = 3
@@ -37,9 +40,11 @@ struct Options {
                  --port N (0 = any) --truth PATH
       limits:    --rate-limit N/s  --rate-limit-min N  --no-retry-after
       latency:   --latency MS or MIN-MAX (held after the request is counted, before the answer)
+      hold:      --hold-after N (requests after the N-th wait unanswered until GET /_fake/release)
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
                  --fail-after N  --fail-page P
       aha:       --teams N (8) --virtual-users N (4) --extra-users K --drop-member --page-size-max N (200)
+                 --unlisted-members (the team list never carries team_members: clients page team_memberships)
                  --hostile-names (users 6-19 and teams 4-8 named like HTML/script/formula injections)
       aha OAuth: --client-id ID (test-client) --client-secret S (test-client-secret)
                  --redirect-uri URI (http://127.0.0.1:8765/callback) --token-ttl SECONDS (3600)
@@ -129,12 +134,14 @@ struct Options {
             case "--stall-ms": options.faults.stallMilliseconds = try int(); stallMsGiven = true
             case "--fail-after": options.faults.failAfter = try int()
             case "--fail-page": options.faults.failPage = try int(min: 1)
+            case "--hold-after": options.holdAfter = try int()
             case "--teams": try only(.aha); options.teams = try int()
             case "--virtual-users": try only(.aha); options.virtualUsers = try int()
             case "--extra-users": try only(.aha); options.extraUsers = try int()
             case "--drop-member": try only(.aha); try noValue(); options.dropMember = true
             case "--hostile-names": try only(.aha); try noValue(); options.hostileNames = true
             case "--page-size-max": try only(.aha); options.pageSizeMax = try int(min: 1)
+            case "--unlisted-members": try only(.aha); try noValue(); options.unlistedMembers = true
             case "--client-id": try only(.aha); options.oauth.clientID = try value()
             case "--client-secret": try only(.aha); options.oauth.clientSecret = try value()
             case "--redirect-uri": try only(.aha); options.oauth.redirectURI = try value()

@@ -37,6 +37,7 @@ case .aha:
         virtualUsers: options.virtualUsers, dropMember: options.dropMember,
         hostileNames: options.hostileNames))
     tenant = AhaTenant(dataset: dataset, apiKey: options.apiKey, maxPerPage: options.pageSizeMax,
+                       listsMembers: !options.unlistedMembers,
                        oauth: OAuthServer(registration: options.oauth))
 case .codefresh:
     let dataset = CodefreshDataset.generate(seed: options.seed, users: options.users,
@@ -45,7 +46,7 @@ case .codefresh:
 }
 
 let service = FakeService(tenant: tenant, traffic: TrafficControl(limits: options.limits), faults: options.faults,
-                          latency: options.latency)
+                          latency: options.latency, hold: RequestHold(after: options.holdAfter))
 
 let server: HTTPServer
 do {

@@ -10,13 +10,18 @@ enum SyncCommand: Command {
     static let usage = """
     connhost sync <instance>... | --all [--<config-field> VALUE]... [--<instance>.<config-field> VALUE]...
                   [--output PATH|DIR|postgresql://…] [--format sqlite|json|ndjson|c1z] [--isolate] [--plugins-dir DIR] [--config FILE]
+                  [--no-resume] [--resume-within DURATION]
     An instance is one under "connectors" in host-config.json, or a plugin by its own name.
+    A file sync keeps a checkpoint (.<instance>.resume.sqlite next to the output) until it
+    commits; the next sync of the instance into that directory continues from it.
     """
     static let options = [
         OptionSpec.flag("all", "every instance configured in host-config.json"),
         OptionSpec.value("output", "PATH", "snapshot file (default: <instance>-<UTC time>.<ext>; - for stdout with ndjson); a directory with several instances; or a postgresql://user@host:port/db URL"),
         OptionSpec.value("format", "FORMAT", "sqlite (default), json, ndjson or c1z (Baton); inferred from --output's extension"),
         OptionSpec.flag("isolate", "run each plugin in a worker process, so a crash cannot take the host down"),
+        OptionSpec.flag("no-resume", "start over: delete the checkpoint an interrupted sync left"),
+        OptionSpec.value("resume-within", "DURATION", "resume only a checkpoint younger than this (default 24h; 30m, 24h, 2d)"),
     ] + SyncOptions.flags + [CommonOptions.json, CommonOptions.pluginsDir, CommonOptions.config, CommonOptions.help]
 
     /// One instance's part of a run, fully resolved before any sync starts.
@@ -25,6 +30,8 @@ enum SyncCommand: Command {
         var destination: SnapshotDestination
         /// The suffix of a failure message: whether a previous snapshot is still there.
         var unchanged: String
+        /// Where the sync stages and checkpoints; `nil` when it is not resumable.
+        var stagingDirectory: String?
         var name: String { connector.name }
     }
 
@@ -39,10 +46,13 @@ enum SyncCommand: Command {
         }
         let parsed = resolved.arguments
         let syncOptions = try resolved.syncOptions()
+        let isolate = parsed.has("isolate")
+        let resumePolicy = try makeResumePolicy(parsed)
         let outputs = try destinations(parsed, names: resolved.targets.map(\.name), configuration: try resolved.hostConfiguration())
         let jobs = try zip(resolved.targets, outputs).map { target, destination in
             Job(connector: try resolved.configure(target, options: syncOptions, moreSecrets: destination.secrets),
-                destination: destination, unchanged: destination.unchangedNote)
+                destination: destination, unchanged: destination.unchangedNote,
+                stagingDirectory: isolate ? nil : destination.stagingDirectory)
         }
 
         let started = Date()
@@ -52,12 +62,12 @@ enum SyncCommand: Command {
             return jobs.map { "connhost: \($0.name): interrupted by \(signal) after \(after), nothing written\($0.unchanged)" }
                 .joined(separator: "\n")
         }
-        let isolate = parsed.has("isolate")
         let showProgress = jobs.count == 1
         let results = await withTaskGroup(of: (Int, Result<SyncSummary, any Error>).self) { group in
             for (index, job) in jobs.enumerated() {
                 group.addTask {
-                    (index, await runJob(job, isolate: isolate, options: syncOptions, progress: showProgress, invocation: invocation))
+                    (index, await runJob(job, isolate: isolate, options: syncOptions, resume: resumePolicy,
+                                         progress: showProgress, invocation: invocation))
                 }
             }
             var results = [Result<SyncSummary, any Error>?](repeating: nil, count: jobs.count)
@@ -81,10 +91,13 @@ enum SyncCommand: Command {
                     }
                 }
             case .failure(let error):
-                let message = ErrorReport.message(for: error, connector: job.name, redact: job.connector.context.redact) + job.unchanged
+                let kept = error as? CheckpointKept
+                var message = ErrorReport.message(for: kept?.underlying ?? error, connector: job.name, redact: job.connector.context.redact)
+                    + job.unchanged
+                if let kept { message += "; the next sync of \(job.name) into \(kept.directory) resumes where this one stopped" }
                 invocation.err(message)
                 reports.append(Report(summary: nil, output: job.destination.description, format: job.destination.formatName, error: message))
-                status = max(status, ErrorReport.status(for: error))
+                status = max(status, ErrorReport.status(for: kept?.underlying ?? error))
             }
         }
         if parsed.has("json") {
@@ -101,7 +114,13 @@ enum SyncCommand: Command {
         var error: String?
     }
 
-    static func runJob(_ job: Job, isolate: Bool, options: SyncOptions, progress showProgress: Bool,
+    /// A failed sync whose checkpoint stays for the next run.
+    struct CheckpointKept: Error {
+        var underlying: any Error
+        var directory: String
+    }
+
+    static func runJob(_ job: Job, isolate: Bool, options: SyncOptions, resume: StagedSync.Policy, progress showProgress: Bool,
                        invocation: Invocation) async -> Result<SyncSummary, any Error> {
         let sink: any SnapshotSink
         do {
@@ -122,15 +141,36 @@ enum SyncCommand: Command {
                 }
             }
         }
+        var staged: StagedSync?
         do {
             let session = try job.connector.makeSession()
+            if let directory = job.stagingDirectory {
+                staged = try StagedSync(instance: job.name, outputDirectory: directory,
+                                        identity: CheckpointIdentity(metadata: job.connector.plugin.metadata, config: job.connector.config),
+                                        policy: resume, output: sink)
+                if let notice = staged?.notice { invocation.err("\(job.name): \(notice)") }
+            }
             let progress = showProgress ? SyncProgress.forTerminal(connector: job.name) : nil
             defer { progress?.finish() }
-            return .success(try await SyncEngine(metadata: job.connector.plugin.metadata, session: session,
-                                                 context: job.connector.context, progress: progress).run(into: sink))
+            let engine = SyncEngine(metadata: job.connector.plugin.metadata, session: session, context: job.connector.context,
+                                    progress: progress)
+            if let staged { return .success(try await engine.run(staged: staged)) }
+            return .success(try await engine.run(into: sink))
         } catch {
+            if let staged, staged.keepsCheckpoint, let directory = job.stagingDirectory {
+                return .failure(CheckpointKept(underlying: error, directory: directory))
+            }
             return .failure(error)
         }
+    }
+
+    static func makeResumePolicy(_ parsed: ParsedArguments) throws -> StagedSync.Policy {
+        var policy = StagedSync.Policy(resume: !parsed.has("no-resume"))
+        if let text = parsed.values["resume-within"] {
+            guard policy.resume else { throw HostError.usage("--no-resume and --resume-within contradict each other; give one") }
+            policy.maxAge = try DurationText.parse(text, option: "--resume-within")
+        }
+        return policy
     }
 
     /// Where each instance's snapshot goes. With several instances `--output` must be a

@@ -45,6 +45,8 @@ struct ConformanceCheckTests {
         var ids: @Sendable (Int) -> String = { String($0) }
         var leak = false
         var key = ""
+        /// Pages after the first list different resources each time (a token that is not stable).
+        var unstable = false
         var resourceType: ResourceType { Self.type }
 
         func list(_ request: ListRequest) async throws -> Page<Resource> {
@@ -52,7 +54,8 @@ struct ConformanceCheckTests {
             let pages = (count + perPage - 1) / perPage
             let range = min(count, (page - 1) * perPage)..<min(count, page * perPage)
             let items = range.map { index in
-                Resource(type: "user", id: ids(index), displayName: "User \(index)",
+                Resource(type: "user", id: unstable && page > 1 ? "\(ids(index))-\(UInt32.random(in: 0...UInt32.max))" : ids(index),
+                         displayName: "User \(index)",
                          profile: leak ? ["note": "key=\(key)"] : [:])
             }
             return Page(items, next: token(page, pages))
@@ -121,6 +124,15 @@ struct ConformanceCheckTests {
         #expect(failures(try await check(cycling)) == ["page-tokens": "user list: page token '2' repeats the token of page 2 (plugin bug)"])
     }
 
+    @Test func aListingRestartedFromASavedTokenMustRepeatItself() async throws {
+        let detail = Dictionary(uniqueKeysWithValues: try await check(Sample()).results.map { ($0.rule, $0.detail) })
+        #expect(detail[.resumableTokens] == "user restarted from a saved page-2 token, twice alike")
+        var sample = Sample()
+        sample.users.unstable = true
+        #expect(failures(try await check(sample))
+                == ["resume-tokens": "user list: two listings from the saved token '2' returned different resources"])
+    }
+
     @Test func syncersMustMatchTheDeclaredTypes() async throws {
         var sample = Sample()
         sample.declared = [Users.type, ResourceType(id: "role", displayName: "Role", traits: [.role])]
@@ -162,7 +174,7 @@ struct ConformanceCheckTests {
         let report = try await check(sample)
         #expect(failures(report) == ["sync": "GET /teams: HTTP 503: down"])
         let skipped = report.results.filter { $0.status == .skip }.map(\.rule)
-        #expect(skipped == [.ids, .entitlements, .grants, .pageTokens, .secrets])
+        #expect(skipped == [.ids, .entitlements, .grants, .pageTokens, .secrets, .resumableTokens])
     }
 
     @Test func aRejectedLiveConfigurationIsTheUsersErrorNotTheChecks() async throws {
@@ -174,7 +186,7 @@ struct ConformanceCheckTests {
         // Its own self-test configuration rejected is the plugin's fault: a failed rule.
         let report = try await check(sample)
         #expect(failures(report) == ["session": "its own self-test configuration is rejected: --api-key is not a key"])
-        #expect(report.results.filter { $0.status == .skip }.count == 7)
+        #expect(report.results.filter { $0.status == .skip }.count == 8)
     }
 
     @Test func selfDescriptionRules() async throws {

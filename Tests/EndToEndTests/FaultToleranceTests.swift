@@ -62,7 +62,7 @@ struct FaultToleranceTests {
                                    "--max-attempts", "3", "--output", path])
         #expect(result.status == 1)
         let line = result.stderr.trimmingCharacters(in: .newlines)
-        #expect(line.range(of: #"^connhost: aha: GET /api/v1/(users|teams)\?page=\d+&per_page=200.*: HTTP 500: still failing after 3 attempts; .* was not changed$"#,
+        #expect(line.range(of: #"^connhost: aha: GET /api/v1/(users|teams)\?page=\d+&per_page=200.*: HTTP 500: still failing after 3 attempts; .* was not changed; the next sync of aha into .* resumes where this one stopped$"#,
                            options: .regularExpression) != nil, "\(result.stderr)")
         #expect(FileManager.default.contents(atPath: path) == previous)
         #expect(work.strayTemporaryFiles.isEmpty)

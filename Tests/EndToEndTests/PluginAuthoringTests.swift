@@ -39,9 +39,9 @@ struct PluginAuthoringTests {
         let check = try await connhost(["check-plugin", plugins.file("libAcmeConnector.so")])
         #expect(check.status == 0, "\(check.output)")
         let lines = check.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 14)
+        #expect(lines.count == 15)
         #expect(lines.dropLast().allSatisfy { $0.hasPrefix("PASS  ") }, "\(check.stdout)")
-        #expect(lines.last == "libAcmeConnector.so (acme 0.1.0, self-test data): all 13 rules passed")
+        #expect(lines.last == "libAcmeConnector.so (acme 0.1.0, self-test data): all 14 rules passed")
         #expect(lines.contains("PASS  page-tokens     11 listings ended, the longest after 3 pages (bound 10000)"))
     }
 
@@ -55,7 +55,7 @@ struct PluginAuthoringTests {
                                   "--base-url", tenant.url, "--api-key", tenant.apiKey])
         #expect(check.status == 0, "\(check.output)")
         #expect(check.stdout.contains("PASS  sync            461 listings: 230 resources (user 230), 0 entitlements, 0 grants"))
-        #expect(check.stdout.hasSuffix("libAcmeConnector.so (acme 0.1.0, live data): all 13 rules passed\n"))
+        #expect(check.stdout.hasSuffix("libAcmeConnector.so (acme 0.1.0, live data): all 14 rules passed\n"))
         #expect(!check.output.contains(tenant.apiKey))
 
         let outcome = try await syncJSON("acme", ["--plugins-dir", plugins.path, "--base-url", tenant.url],
@@ -115,8 +115,8 @@ struct PluginAuthoringTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let failures = lines.filter { $0.hasPrefix("FAIL") }
         #expect(failures == ["FAIL  \(rule.padding(toLength: 14, withPad: " ", startingAt: 0))  \(detail)"])
-        #expect(lines.filter { $0.hasPrefix("PASS") }.count == 12, "\(result.stdout)")
-        #expect(lines.last?.hasSuffix("1 of 13 rules failed (\(rule))") == true)
+        #expect(lines.filter { $0.hasPrefix("PASS") }.count == 13, "\(result.stdout)")
+        #expect(lines.last?.hasSuffix("1 of 14 rules failed (\(rule))") == true)
 
         let json = try await connhost(["check-plugin", path, "--json"])
         #expect(json.status == 1)
@@ -138,7 +138,7 @@ struct PluginAuthoringTests {
             #expect(!result.output.contains(token))
         }
         let fromEnvironment = try await connhost(["check-plugin", path], environment: ["LEAKY_TOKEN": token])
-        #expect(fromEnvironment.stdout.contains("(leaky 1.0.0, live data): 1 of 13 rules failed (secrets)"))
+        #expect(fromEnvironment.stdout.contains("(leaky 1.0.0, live data): 1 of 14 rules failed (secrets)"))
         #expect(!fromEnvironment.output.contains(token))
     }
 
@@ -148,7 +148,7 @@ struct PluginAuthoringTests {
         let lines = oldABI.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "FAIL  abi-version     ABI version 999, host expects \(connectorABIVersion): rebuild it against this ConnectorKit")
         #expect(lines.dropFirst().dropLast().allSatisfy { $0.hasPrefix("SKIP  ") && $0.hasSuffix("the plugin did not load") })
-        #expect(lines.last == "libOldABIConnector.so: 1 of 13 rules failed (abi-version)")
+        #expect(lines.last == "libOldABIConnector.so: 1 of 14 rules failed (abi-version)")
 
         let factory = try await connhost(["check-plugin", try await FixturePlugins.path("BrokenFactory")])
         #expect(factory.status == 1)
@@ -190,7 +190,7 @@ struct PluginAuthoringTests {
     func shippedPluginPassesItsSelfTestWithNoCredentialsOrNetwork(plugin: String, name: String, sync: String) async throws {
         let result = try await connhost(["check-plugin", Products.plugin(plugin), "--self-test"])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.hasSuffix("lib\(plugin)Connector.so (\(name) 0.1.0, self-test data): all 13 rules passed\n"),
+        #expect(result.stdout.hasSuffix("lib\(plugin)Connector.so (\(name) 0.1.0, self-test data): all 14 rules passed\n"),
                 "\(result.stdout)")
         #expect(result.stdout.contains(sync), "\(result.stdout)")
     }
@@ -199,7 +199,7 @@ struct PluginAuthoringTests {
         let tenant = try await FakeTenant("aha", ["--users", "420", "--teams", "9", "--virtual-users", "4", "--seed", "3"])
         let result = try await connhost(["check-plugin", Products.plugin("Aha"), "--base-url", tenant.url, "--api-key", tenant.apiKey])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.hasSuffix("libAhaConnector.so (aha 0.1.0, live data): all 13 rules passed\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("libAhaConnector.so (aha 0.1.0, live data): all 14 rules passed\n"), "\(result.stdout)")
         #expect(result.stdout.contains("PASS  sync            860 listings: 429 resources (user 420, team 9), 9 entitlements"))
         #expect(!result.output.contains(tenant.apiKey))
     }
@@ -209,7 +209,7 @@ struct PluginAuthoringTests {
         let result = try await connhost(["check-plugin", Products.plugin("Codefresh"), "--base-url", tenant.url],
                                   environment: ["BATON_CODEFRESH_API_KEY": tenant.apiKey])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.hasSuffix("libCodefreshConnector.so (codefresh 0.1.0, live data): all 13 rules passed\n"),
+        #expect(result.stdout.hasSuffix("libCodefreshConnector.so (codefresh 0.1.0, live data): all 14 rules passed\n"),
                 "\(result.stdout)")
         #expect(result.stdout.contains("PASS  sync            84 listings: 41 resources (account 1, user 40)"))
         #expect(!result.output.contains(tenant.apiKey))

@@ -34,10 +34,10 @@ struct PageLoop {
     /// one token per page (500 tokens for 100,000 users), so the engine turns it on.
     var detectsCycles = false
 
-    /// Calls `fetch` with each page token (`nil` first) until it returns `nil`; throws a
-    /// ``Violation`` or whatever `fetch` throws.
-    func run(_ fetch: (PageToken?) async throws -> PageToken?) async throws {
-        var token: PageToken? = nil
+    /// Calls `fetch` with each page token (`start` first: `nil`, or a saved token to resume
+    /// from) until it returns `nil`; throws a ``Violation`` or whatever `fetch` throws.
+    func run(from start: PageToken? = nil, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
+        var token = start
         var used: [PageToken: Int] = [:]
         for page in 1...max(1, maxPages) {
             let next = try await fetch(token)

@@ -191,6 +191,12 @@ public struct ConformanceCheck {
                 report.add(rule, [], passed: detail)
             }
         }
+        if walk.completed {
+            let restart = await ResumableTokenRule.check(syncers, redact: session.context.redact)
+            report.add(.resumableTokens, restart.problems, passed: restart.detail)
+        } else {
+            report.results.append(.init(rule: .resumableTokens, status: .skip, detail: "the walk stopped at an error (see sync)"))
+        }
     }
 
     // MARK: - Details

@@ -29,6 +29,8 @@ public enum ConformanceRule: String, CaseIterable, Codable, Sendable {
     case pageTokens = "page-tokens"
     /// No record contains the value of a secret config field.
     case secrets
+    /// A listing restarted from a saved page token gives the same page each time (resume).
+    case resumableTokens = "resume-tokens"
 
     /// What the rule demands, for `--help` and the guide.
     public var summary: String {
@@ -46,6 +48,7 @@ public enum ConformanceRule: String, CaseIterable, Codable, Sendable {
         case .grants: return "every grant's entitlement and principal exist"
         case .pageTokens: return "page tokens terminate: none repeats, no listing exceeds the page bound"
         case .secrets: return "no secret config value appears in any record"
+        case .resumableTokens: return "a listing restarted from a saved page token returns the same page each time"
         }
     }
 }

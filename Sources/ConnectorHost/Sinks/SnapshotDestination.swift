@@ -38,6 +38,15 @@ public enum SnapshotDestination: CustomStringConvertible, Sendable {
         }
     }
 
+    /// The directory where a sync to here stages its records and checkpoint (see
+    /// ``StagedSync``); `nil` for stdout and PostgreSQL, which commit one transaction and
+    /// have nothing to resume.
+    public var stagingDirectory: String? {
+        guard case .file(_, let path) = self, path != "-" else { return nil }
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "." : directory
+    }
+
     /// A new sink writing here.
     public func makeSink() throws -> any SnapshotSink {
         switch self {

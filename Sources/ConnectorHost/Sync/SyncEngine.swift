@@ -2,9 +2,7 @@ import ConnectorKit
 import Foundation
 
 /// Drives a connector session's syncers through every page and streams the records to a
-/// sink, checking what the plugin returns on the way (the host never trusts a plugin):
-/// page tokens with ``PageLoop``, records with ``RecordChecker``, both shared with
-/// `check-plugin`.
+/// sink, checking what the plugin returns on the way (the host never trusts a plugin).
 ///
 /// Order: resource types, then for each syncer its resources page by page, and for each
 /// resource its entitlements and grants. A plugin error stops the sync; the sink is
@@ -17,6 +15,8 @@ public struct SyncEngine {
     let session: any ConnectorSession
     let context: ConnectorContext
     let progress: SyncProgress?
+    /// The staged sync being checkpointed, set by ``run(staged:)``.
+    private var staging: StagedSync?
 
     /// Creates an engine for one configured session.
     public init(metadata: ConnectorMetadata, session: any ConnectorSession, context: ConnectorContext, progress: SyncProgress? = nil) {
@@ -45,70 +45,171 @@ public struct SyncEngine {
         }
     }
 
+    /// Runs the sync staged in `staged`, from its checkpoint when it resumes one: kept
+    /// records are not asked for again, and a checkpoint is saved with every page written.
+    /// On success the staged records go to `staged`'s output; on error the checkpoint stays.
+    public func run(staged: StagedSync) async throws -> SyncSummary {
+        var engine = self
+        engine.staging = staged
+        return try await engine.run(into: staged)
+    }
+
     /// Produces the records without begin/commit (used by isolated workers).
     public func stream(into sink: any SnapshotSink, summary: inout SyncSummary) async throws {
         let syncers = session.syncers
         let checker = RecordChecker()
+        let resume = staging?.resumePoint
         for syncer in syncers {
             try check(checker.syncer(syncer.resourceType).map { [$0] } ?? [])
-            try sink.write(.resourceType(syncer.resourceType))
+            if resume == nil { try sink.write(.resourceType(syncer.resourceType)) }
+        }
+        var kept: [String: Set<String>] = [:]
+        if let staging, let resume {
+            kept = try restore(resume, from: staging, syncers: syncers, checker: checker, summary: &summary)
+        } else {
+            try staging?.pageWritten(.start(firstType: syncers.first?.resourceType.id ?? ""), requests: 0, force: true)
         }
 
-        // Every later type's first page is asked for as soon as the first type's first page is
+        // Every later type's first page is asked for as soon as the first page of this run is
         // in, so a type's listing never waits a round trip for the one before it to end
         // (under a rate limit, that wait is time the window cannot use). Not before: syncers
         // of one session may share a first response (Codefresh's account). One page per
         // type: memory stays bounded.
-        var firstPages: [Task<Page<Resource>, any Error>] = []
-        defer { firstPages.forEach { $0.cancel() } }
+        var firstPages: [Int: Task<Page<Resource>, any Error>] = [:]
+        defer { firstPages.values.forEach { $0.cancel() } }
+        var fetchedFirst = false
         for (index, syncer) in syncers.enumerated() {
+            if let resume, index < resume.typeIndex { continue }
             let type = syncer.resourceType.id
-            checker.startListing(type)
-            try await pages(of: .resources(type)) { token in
-                let page = if token == nil, index > 0 {
-                    try await withTaskCancellationHandler { [first = firstPages[index - 1]] in try await first.value }
-                        onCancel: { [first = firstPages[index - 1]] in first.cancel() }
+            let resuming = resume?.typeIndex == index ? resume : nil
+            let seen = resuming == nil ? [] : kept[type] ?? []
+            if resuming == nil { checker.startListing(type) }
+            var pageNumber = resuming?.pageNumber ?? 1
+            try await pages(of: .resources(type), from: resuming?.pageToken) { token in
+                let page = if token == nil, let early = firstPages.removeValue(forKey: index) {
+                    try await withTaskCancellationHandler { try await early.value } onCancel: { early.cancel() }
                 } else {
                     try await syncer.list(ListRequest(page: token))
                 }
-                if index == 0 && token == nil {
-                    firstPages = syncers.dropFirst().map { later in Task { try await later.list(ListRequest(page: nil)) } }
+                if !fetchedFirst {
+                    fetchedFirst = true
+                    for later in syncers.indices where later > index {
+                        let laterSyncer = syncers[later]
+                        firstPages[later] = Task { try await laterSyncer.list(ListRequest(page: nil)) }
+                    }
                 }
-                for resource in page.items {
+                // The page in flight when the run stopped comes again: what was kept is skipped.
+                let resumedPage = pageNumber == resuming?.pageNumber ? resuming : nil
+                let number = pageNumber
+                for (position, resource) in page.items.enumerated() {
+                    let checkpoint = { (child: SyncCheckpoint.Child?) throws in
+                        try self.checkpoint(SyncCheckpoint(typeIndex: index, typeID: type, pageToken: token, pageNumber: number,
+                                                           resourcesDone: child == nil ? position + 1 : position,
+                                                           resourceID: child == nil ? nil : resource.id, child: child))
+                    }
+                    if let resumedPage, seen.contains(resource.id) {
+                        if resource.id == resumedPage.resourceID, let child = resumedPage.child {
+                            try await syncChildren(of: resource, syncer: syncer, checker: checker, sink: sink, summary: &summary,
+                                                   resumingAt: child, checkpoint: checkpoint)
+                        }
+                        continue
+                    }
                     try check(checker.resource(resource, listedBy: type))
                     try sink.write(.resource(resource))
                     summary.resources[type, default: 0] += 1
-                    try await syncChildren(of: resource, syncer: syncer, checker: checker, sink: sink, summary: &summary)
+                    try await syncChildren(of: resource, syncer: syncer, checker: checker, sink: sink, summary: &summary,
+                                           checkpoint: checkpoint)
                 }
                 progress?.advance(type: type, records: page.items.count, requests: context.metrics.counts.requests)
+                pageNumber += 1
+                // Forced: the next request may be the page in flight when the run stops, and
+                // this page's records must not wait for it.
+                try staging?.pageWritten(page.next.map {
+                    SyncCheckpoint(typeIndex: index, typeID: type, pageToken: $0, pageNumber: pageNumber)
+                } ?? SyncCheckpoint(typeIndex: index + 1, typeID: syncers.dropFirst(index + 1).first?.resourceType.id ?? "",
+                                    pageToken: nil, pageNumber: 1), requests: context.metrics.counts.requests, force: true)
                 return page.next
             }
             if summary.resources[type] == nil { summary.resources[type] = 0 }
         }
+        try staging?.pageWritten(SyncCheckpoint(typeIndex: syncers.count, typeID: "", pageToken: nil, pageNumber: 1),
+                                 requests: context.metrics.counts.requests, force: true)
         if let warning = checker.unlistedPrincipalsWarning() { summary.warnings.append(warning) }
     }
 
-    private func syncChildren(of resource: Resource, syncer: any ResourceSyncer, checker: RecordChecker,
-                              sink: any SnapshotSink, summary: inout SyncSummary) async throws {
-        let reference = resource.reference
-        try await items(of: .entitlements(reference), { try await syncer.entitlements(EntitlementsRequest(resource: resource, page: $0)) }) {
-            try check(checker.entitlement($0, of: reference))
-            try sink.write(.entitlement($0))
-            summary.entitlements += 1
+    /// Replays what the interrupted run kept through `checker` and the summary, after checking
+    /// that its position fits these syncers; returns the kept resource ids by type.
+    private func restore(_ resume: SyncCheckpoint, from staging: StagedSync, syncers: [any ResourceSyncer],
+                         checker: RecordChecker, summary: inout SyncSummary) throws -> [String: Set<String>] {
+        let fits = resume.typeIndex == syncers.count
+            || (resume.typeIndex < syncers.count && syncers[resume.typeIndex].resourceType.id == resume.typeID)
+        guard fits else {
+            throw HostError.failed("\(metadata.name): the checkpoint \(staging.checkpointPath) does not fit this plugin's "
+                                   + "resource types; sync with --no-resume")
         }
-        try await items(of: .grants(reference), { try await syncer.grants(GrantsRequest(resource: resource, page: $0)) }) {
-            try check(checker.grant($0, of: reference))
-            try sink.write(.grant($0))
-            summary.grants += 1
+        var kept: [String: Set<String>] = [:]
+        var owner: ResourceReference?
+        try staging.forEachKeptRecord { record in
+            switch record {
+            case .resourceType:
+                break
+            case .resource(let resource):
+                try check(checker.resource(resource, listedBy: resource.type))
+                kept[resource.type, default: []].insert(resource.id)
+                summary.resources[resource.type, default: 0] += 1
+                owner = resource.reference
+            case .entitlement(let entitlement):
+                try check(checker.entitlement(entitlement, of: owner ?? entitlement.resource))
+                summary.entitlements += 1
+            case .grant(let grant):
+                if let owner { try check(checker.grant(grant, of: owner)) }
+                summary.grants += 1
+            }
         }
+        for syncer in syncers.prefix(resume.typeIndex) where summary.resources[syncer.resourceType.id] == nil {
+            summary.resources[syncer.resourceType.id] = 0
+        }
+        return kept
     }
 
-    /// Hands every item of every page of `listing` to `body`.
-    private func items<Item>(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> Page<Item>,
-                             _ body: (Item) throws -> Void) async throws {
-        try await pages(of: listing) { token in
-            let page = try await fetch(token)
-            for item in page.items { try body(item) }
+    /// Saves `position` in a staged sync (a no-op otherwise).
+    private func checkpoint(_ position: SyncCheckpoint) throws {
+        guard let staging else { return }
+        try staging.pageWritten(position, requests: context.metrics.counts.requests)
+    }
+
+    /// Lists the entitlements and grants of `resource`; `resumingAt` continues a listing of
+    /// an interrupted run. `checkpoint` gets the position after every page: the child
+    /// listing that follows, or `nil` when both are done.
+    private func syncChildren(of resource: Resource, syncer: any ResourceSyncer, checker: RecordChecker,
+                              sink: any SnapshotSink, summary: inout SyncSummary, resumingAt: SyncCheckpoint.Child? = nil,
+                              checkpoint: (SyncCheckpoint.Child?) throws -> Void) async throws {
+        let reference = resource.reference
+        var grantsFrom: PageToken?
+        switch resumingAt {
+        case .grants(let token): grantsFrom = token
+        case nil, .entitlements:
+            var entitlementsFrom: PageToken?
+            if case .entitlements(let token) = resumingAt { entitlementsFrom = token }
+            try await pages(of: .entitlements(reference), from: entitlementsFrom) { token in
+                let page = try await syncer.entitlements(EntitlementsRequest(resource: resource, page: token))
+                for entitlement in page.items {
+                    try check(checker.entitlement(entitlement, of: reference))
+                    try sink.write(.entitlement(entitlement))
+                    summary.entitlements += 1
+                }
+                try checkpoint(page.next.map { .entitlements(after: $0) } ?? .grants(from: nil))
+                return page.next
+            }
+        }
+        try await pages(of: .grants(reference), from: grantsFrom) { token in
+            let page = try await syncer.grants(GrantsRequest(resource: resource, page: token))
+            for grant in page.items {
+                try check(checker.grant(grant, of: reference))
+                try sink.write(.grant(grant))
+                summary.grants += 1
+            }
+            try checkpoint(page.next.map { .grants(from: $0) })
             return page.next
         }
     }
@@ -118,13 +219,14 @@ public struct SyncEngine {
         if let problem = problems.first { throw HostError.failed("\(metadata.name): \(problem) (plugin bug)") }
     }
 
-    /// Calls `fetch` with each page token until it returns `nil`, rejecting a token that
-    /// repeats the previous one (a plugin that would loop forever). The loop itself is
-    /// ``PageLoop``, shared with ``ConformanceCheck``.
-    private func pages(of listing: RecordChecker.Listing, _ fetch: (PageToken?) async throws -> PageToken?) async throws {
+    /// Calls `fetch` with each page token from `start` until it returns `nil`, rejecting a
+    /// token that repeats the previous one (a plugin that would loop forever). The loop
+    /// itself is ``PageLoop``, shared with ``ConformanceCheck``.
+    private func pages(of listing: RecordChecker.Listing, from start: PageToken? = nil,
+                       _ fetch: (PageToken?) async throws -> PageToken?) async throws {
         do {
             // Stopping is checked between pages too, for a plugin that does not pass cancellation on.
-            try await PageLoop(maxPages: Self.maxPagesPerListing, detectsCycles: true).run { token in
+            try await PageLoop(maxPages: Self.maxPagesPerListing, detectsCycles: true).run(from: start) { token in
                 try Task.checkCancellation()
                 return try await fetch(token)
             }

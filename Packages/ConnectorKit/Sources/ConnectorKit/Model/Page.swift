@@ -19,6 +19,11 @@ public struct Page<Item: Sendable>: Sendable {
 ///
 /// The host passes back whatever the connector returned and rejects a token that comes
 /// back unchanged, which would otherwise loop forever.
+///
+/// A resumed sync calls the syncer again, in a new process, with a token saved in its
+/// checkpoint: a token must hold everything needed to continue (not only the syncer's
+/// memory), survive as a string, and give the same page again for as long as a checkpoint
+/// lives (24 hours by default). `connhost check-plugin` checks this (`resume-tokens`).
 public struct PageToken: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The connector's own encoding of the position.
     public var rawValue: String
