@@ -4,8 +4,9 @@ import Foundation
 /// `<state>/<instance>/`, the run into the history, and what changed since the instance's
 /// previous successful run into the history and `<state>/changes.ndjson`.
 ///
-/// A failed or interrupted run writes nothing but its history row: the sink is aborted, so
-/// the earlier snapshots stay as they were. Only the newest `keep` successful snapshots of
+/// A failed or interrupted run writes nothing but its history row and its checkpoint: the
+/// sink is aborted, so the earlier snapshots stay as they were, and the next run of the
+/// instance resumes from the checkpoint. Only the newest `keep` successful snapshots of
 /// an instance stay on disk; their runs stay in the history.
 public struct InstanceRunner: Sendable {
     /// How one run ended.
@@ -55,10 +56,14 @@ public struct InstanceRunner: Sendable {
         let previous = try? history.lastSuccessful(instance: connector.name)
         var feed: ChangeFeed?
         do {
-            let sink = try SnapshotFormat.sqlite.makeSink(destination: path)
+            // Staged beside the instance's snapshots: a run that serve's stop, a crash or the
+            // network cut short is taken up where it stopped by the instance's next run.
+            let staged = try StagedSync(instance: connector.name, outputDirectory: directory,
+                                        identity: CheckpointIdentity(metadata: connector.plugin.metadata, config: connector.config),
+                                        policy: StagedSync.Policy(), output: try SnapshotFormat.sqlite.makeSink(destination: path))
             let session = try connector.makeSession()
             outcome.summary = try await SyncEngine(metadata: connector.plugin.metadata, session: session,
-                                                   context: connector.context).run(into: sink)
+                                                   context: connector.context).run(staged: staged)
             outcome.status = .ok
             outcome.snapshot = path
         } catch {
