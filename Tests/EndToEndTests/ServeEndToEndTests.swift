@@ -101,6 +101,12 @@ import Testing
         #expect(page.status == 200)
         #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!page.body.contains("<script"))
+        // Each instance's name links to the access report of its latest snapshot.
+        #expect(page.body.contains("<a href=\"/report/acme\">acme</a>"))
+        let report = try await LoopbackHTTP.get(url + "/report/acme")
+        #expect(report.status == 200)
+        #expect(report.body.contains("Content-Security-Policy") && report.body.contains("acme-"), "\(report.body.prefix(300))")
+        #expect(try await LoopbackHTTP.get(url + "/report/nobody").status == 404)
 
         let lines = try String(contentsOfFile: work.file("state/changes.ndjson"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)

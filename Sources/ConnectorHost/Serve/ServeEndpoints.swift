@@ -31,6 +31,8 @@ public struct ServeEndpoints: Sendable {
             } catch {
                 return .text("history: \(ErrorReport.message(for: error))\n", status: 500)
             }
+        case let path where path.hasPrefix("/report/"):
+            return report(String(path.dropFirst("/report/".count)))
         default:
             return .text("not found\n", status: 404)
         }
@@ -88,15 +90,37 @@ public struct ServeEndpoints: Sendable {
         return text.text
     }
 
+    /// `/report/<instance>`: the access report of the instance's latest successful snapshot,
+    /// with what changed since the one before.
+    func report(_ name: String) -> StatusServer.Response {
+        guard service.status.instances.contains(where: { $0.name == name }) else { return .text("no such instance\n", status: 404) }
+        do {
+            let snapshots = try history.runs(instance: name, limit: 200).filter { $0.status == .ok }
+                .compactMap(\.snapshot).filter { FileManager.default.fileExists(atPath: $0) }
+            guard let latest = snapshots.first else { return .text("\(name) has no successful sync yet\n", status: 404) }
+            let previous = try snapshots.dropFirst().first.map {
+                AccessReport.Source(snapshot: try SnapshotReader.read($0), label: ($0 as NSString).lastPathComponent)
+            }
+            let report = AccessReport(current: .init(snapshot: try SnapshotReader.read(latest), label: (latest as NSString).lastPathComponent),
+                                      previous: previous)
+            return StatusServer.Response(status: 200, contentType: "text/html; charset=utf-8", body: report.html())
+        } catch {
+            return .text("report: \(ErrorReport.message(for: error))\n", status: 500)
+        }
+    }
+
     /// The `/` page.
     func page() throws -> String {
         let status = service.status
         let instances = try status.instances.map { instance -> StatusPage.Instance in
-            let last = try history.runs(instance: instance.name, limit: 50).first { $0.status != .running }
-            return StatusPage.Instance(
+            let recent = try history.runs(instance: instance.name, limit: 50)
+            let last = recent.first { $0.status != .running }
+            var row = StatusPage.Instance(
                 name: instance.name, plugin: instance.plugin, schedule: instance.schedule, running: status.running.contains(instance.name),
                 lastRun: last.map { StatusPage.Run(start: $0.startedAt, end: $0.endedAt ?? $0.startedAt, status: $0.status.rawValue, error: $0.error) },
                 nextRun: status.next[instance.name])
+            row.lastSuccess = recent.contains { $0.status == .ok }
+            return row
         }
         let changes = try history.changes(since: Date().addingTimeInterval(-7 * 86_400)).suffix(100).reversed().map { recorded in
             var change = recorded.change

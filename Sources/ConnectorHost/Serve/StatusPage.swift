@@ -21,6 +21,8 @@ public struct StatusPage: Sendable {
         public var lastRun: Run?
         /// When it is due next.
         public var nextRun: Date?
+        /// Whether it has a successful snapshot (its name then links to its report).
+        public var lastSuccess = false
 
         /// Creates an instance row.
         public init(name: String, plugin: String, schedule: String, running: Bool = false, lastRun: Run? = nil, nextRun: Date? = nil) {
@@ -99,7 +101,9 @@ public struct StatusPage: Sendable {
                     if let error = run.error { status += "<br><span class=\"muted\">\(esc(error))</span>" }
                 }
                 let last = instance.lastRun.map { "\(time($0.start)) (\(esc(Self.duration($0.end.timeIntervalSince($0.start)))))" } ?? "never"
-                page += row([esc(instance.name), esc(instance.plugin), esc(instance.schedule), last, status,
+                // The name links to the access report of its latest successful snapshot.
+                let name = instance.lastSuccess ? "<a href=\"/report/\(esc(instance.name))\">\(esc(instance.name))</a>" : esc(instance.name)
+                page += row([name, esc(instance.plugin), esc(instance.schedule), last, status,
                              instance.running ? "running now" : time(instance.nextRun)])
             }
             page += "</tbody></table>\n"
