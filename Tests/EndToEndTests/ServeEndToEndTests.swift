@@ -76,9 +76,10 @@ import Testing
         // Runs of one instance never overlap.
         let before = try await Self.list("syncs", config: config)
         for name in ["acme", "cf"] {
+            // In the order they started (the history's ids; the times are whole seconds).
             let own = before.filter { $0["instance"] as? String == name }
+                .sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
                 .compactMap { run in Self.date(run["started_at"]).map { ($0, Self.date(run["ended_at"])) } }
-                .sorted { $0.0 < $1.0 }
             for (earlier, later) in zip(own, own.dropFirst()) {
                 #expect(later.0 >= (earlier.1 ?? .distantFuture), "\(name): a run started before the previous one ended")
             }
