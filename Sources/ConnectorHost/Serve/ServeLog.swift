@@ -33,8 +33,9 @@ public struct ServeLog: Sendable {
         }
     }
 
-    func started(_ instance: String) {
-        line("\(instance): sync started", ["event": "start", "instance": instance])
+    /// A run starting `delay` seconds after it was due (the scheduling delay).
+    func started(_ instance: String, delay: TimeInterval) {
+        line("\(instance): sync started", ["event": "start", "instance": instance, "delay_ms": (delay * 1000).rounded()])
     }
 
     func ended(_ instance: String, outcome: InstanceRunner.Outcome) {

@@ -115,7 +115,9 @@ public actor SyncService {
     }
 
     private func startDue() {
-        for name in plan.start(at: Date()) {
+        let now = Date()
+        let dues = Dictionary(uniqueKeysWithValues: setup.instances.keys.compactMap { name in plan.nextRun(of: name).map { (name, $0) } })
+        for name in plan.start(at: now) {
             guard let scheduled = setup.instances[name] else { plan.finished(name); continue }
             let connector: ConfiguredPlugin
             do {
@@ -128,7 +130,7 @@ public actor SyncService {
                 log.skipped(name, reason: ErrorReport.message(for: error))
                 continue
             }
-            log.started(name)
+            log.started(name, delay: dues[name].map { max(0, now.timeIntervalSince($0)) } ?? 0)
             let runner = self.runner, sink = self.sink
             running[name] = Task {
                 let outcome = await runner.run(connector)
