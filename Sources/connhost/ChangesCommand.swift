@@ -48,9 +48,9 @@ enum ChangesCommand: Command {
 
     /// `24h` back from `now`, or an ISO 8601 time; a usage error otherwise.
     static func sinceDate(_ text: String, now: Date) throws -> Date {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count.isFinite, count >= 0, count <= 36_500 * 86_400 / unit {
-            return now.addingTimeInterval(-count * unit)
+        // A number then a unit letter is a duration back from now, read as every option reads one.
+        if text.count > 1, text.last?.isLetter == true, text.dropLast().allSatisfy({ $0.isNumber || $0 == "." }) {
+            return now.addingTimeInterval(-(try DurationText.parse(text, option: "--since")))
         }
         let formatter = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
