@@ -96,7 +96,7 @@ public final class SyncHistory: @unchecked Sendable {
 
     /// Records how run `id` ended.
     public func finish(_ id: Int64, status: Status, at end: Date, summary: SyncSummary?, error: String?, snapshot: String?) throws {
-        let resources = String(decoding: try JSONEncoder.sorted.encode(summary?.resources ?? [:]), as: UTF8.self)
+        let resources = String(decoding: try RecordEncoder().encode(summary?.resources ?? [:]), as: UTF8.self)
         try locked {
             try database.prepare("""
                 UPDATE runs SET status = ?2, ended_at = ?3, error = ?4, resources = ?5, entitlements = ?6, grants = ?7,
@@ -133,7 +133,7 @@ public final class SyncHistory: @unchecked Sendable {
 
     /// Records the changes one successful run found, in one transaction.
     public func record(_ changes: [ChangeFeed.Change], instance: String, syncID: String, at time: Date) throws {
-        let encoder = JSONEncoder.sorted
+        let encoder = RecordEncoder()
         let lines = try changes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try locked {
             try database.transaction {
@@ -187,15 +187,5 @@ public final class SyncHistory: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try body()
-    }
-}
-
-extension JSONEncoder {
-    /// Sorted keys, ISO 8601 dates: stable lines for files and databases.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
     }
 }
