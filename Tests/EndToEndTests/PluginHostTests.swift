@@ -71,10 +71,18 @@ struct PluginHostTests {
         try FileManager.default.copyItem(atPath: try await FixturePlugins.path("Hello"), toPath: locked)
         chmod(locked, 0)
         var command = [Products.connhost, "list-plugins", "--plugins-dir", plugins.path]
-        // root reads any file: drop to nobody so the file really is unreadable.
+        // root reads any file: drop to nobody so the file really is unreadable. nobody may not
+        // reach the build folder (a clone in a 0700 directory), so it runs a copy of connhost
+        // and its kit from a directory of its own.
+        let copies = try TemporaryDirectory("connhost-copy")
         if getuid() == 0 {
             chmod(plugins.path, 0o755)
-            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
+            chmod(copies.path, 0o755)
+            for file in ["connhost", "libConnectorKit.so"] {
+                try FileManager.default.copyItem(atPath: Products.directory + "/" + file, toPath: copies.file(file))
+            }
+            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copies.file("connhost")]
+                + command.dropFirst()
         }
         let result = try await run(command[0], Array(command.dropFirst()))
         #expect(result.status == 0, "\(result.stderr)")
