@@ -4,7 +4,8 @@ import Glibc
 // FakeSaaS: loopback Aha!- and Codefresh-shaped tenants for tests, the demo and
 // benchmarks. Contract: stdout carries exactly one line, the base URL, printed once
 // the server accepts connections (and after --truth is written); diagnostics go to
-// stderr; the process always ends by itself after --max-seconds.
+// stderr; the process always ends by itself after --max-seconds, and when stdin is a
+// pipe, once that pipe closes.
 
 let options: Options
 do {
@@ -71,6 +72,19 @@ let deadline = Thread {
     _exit(0)
 }
 deadline.start()
+
+// A parent that hands us a pipe as stdin (FakeTenantProcess does) ends us by going away:
+// a test process that dies leaves no fake behind for --max-seconds.
+var stdinStatus = stat()
+if fstat(0, &stdinStatus) == 0 && (stdinStatus.st_mode & S_IFMT) == S_IFIFO {
+    Thread.detachNewThread {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(0, &byte, 1)
+            if count == 0 || (count < 0 && errno != EINTR) { _exit(0) }
+        }
+    }
+}
 
 print("http://127.0.0.1:\(server.port)")
 fflush(stdout)

@@ -9,10 +9,14 @@ public final class FakeTenantProcess: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`, as the server printed on its first line.
     public let url: String
     private let process: Process
+    /// The server's stdin, held open while this object lives: if this process dies, the
+    /// pipe closes and the server ends with it.
+    private let lifeline: Pipe
 
-    private init(url: String, process: Process) {
+    private init(url: String, process: Process, lifeline: Pipe) {
         self.url = url
         self.process = process
+        self.lifeline = lifeline
     }
 
     /// Starts `executable` with `arguments` and waits (at most `timeout`) for its URL line.
@@ -25,6 +29,8 @@ public final class FakeTenantProcess: @unchecked Sendable {
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
+        let lifeline = Pipe()
+        process.standardInput = lifeline
         try process.run()
         let line = Mutex<String?>(nil)
         let reader = output.fileHandleForReading
@@ -49,7 +55,7 @@ public final class FakeTenantProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             throw HostError.failed("the fake tenant did not start (\(executable) \(arguments.prefix(1).joined()))")
         }
-        return FakeTenantProcess(url: first.trimmingCharacters(in: .whitespaces), process: process)
+        return FakeTenantProcess(url: first.trimmingCharacters(in: .whitespaces), process: process, lifeline: lifeline)
     }
 
     /// Stops the server (it holds nothing worth a clean shutdown); it is reaped in the background.

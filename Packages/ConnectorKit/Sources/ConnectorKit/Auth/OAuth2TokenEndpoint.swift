@@ -111,7 +111,7 @@ public struct OAuth2TokenEndpoint: Sendable {
         let data: Data
         let status: Int
         do {
-            let (body, response) = try await session.data(for: request)
+            let (body, response) = try await DetachableDataTask.data(for: request, on: session)
             data = body
             status = (response as? HTTPURLResponse)?.statusCode ?? 0
         } catch {

@@ -32,11 +32,6 @@ struct SessionTransport: HTTPTransport {
     }
 
     func send(_ request: URLRequest) async throws -> (Data, URLResponse) {
-        do {
-            return try await session.data(for: request)
-        } catch let error as URLError where error.code == .cancelled && Task.isCancelled {
-            // The caller was cancelled (the sync is stopping): not a transport failure to retry.
-            throw CancellationError()
-        }
+        try await DetachableDataTask.data(for: request, on: session)
     }
 }
