@@ -194,7 +194,8 @@ final class CheckpointStore {
     func remove() {
         if let insertRecord { sqlite3_finalize(insertRecord) }
         insertRecord = nil
-        if let database { sqlite3_close(database) }
+        // Closing would first copy the whole WAL (every staged record) into the file.
+        if let database { _ = connhost_sqlite3_skip_checkpoint_on_close(database); sqlite3_close(database) }
         database = nil
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
         close()
