@@ -79,7 +79,7 @@ struct PluginHostTests {
             chmod(plugins.path, 0o755)
             chmod(copies.path, 0o755)
             for file in ["connhost", "libConnectorKit.so"] {
-                try FileManager.default.copyItem(atPath: Products.directory + "/" + file, toPath: copies.file(file))
+                try copyExecutable(Products.directory + "/" + file, to: copies.file(file))
             }
             command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copies.file("connhost")]
                 + command.dropFirst()
