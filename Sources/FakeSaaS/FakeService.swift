@@ -42,13 +42,15 @@ final class FakeService: Sendable {
         if request.path.hasPrefix("/oauth/"), let oauth = tenant.oauth { return Reply(response: oauth.respond(to: request)) }
 
         let number: Int
+        let window: TrafficControl.WindowState?
         switch traffic.arrive() {
         case .limited(let retryAfter):
             var response = tenant.errorResponse(status: 429)
             if traffic.limits.sendRetryAfter { response.extraHeaders.append(("Retry-After", String(retryAfter))) }
             return Reply(response: response)
-        case .admitted(let n):
+        case .admitted(let n, let state):
             number = n
+            window = state
         }
         hold.wait(number: number)
         if let latency, latency.upperBound > 0 {
@@ -68,13 +70,14 @@ final class FakeService: Sendable {
             return Reply(response: tenant.errorResponse(status: status))
         }
 
-        let response: HTTPResponse
+        var response: HTTPResponse
         if tenant.isAuthorized(request) {
             response = tenant.handle(request)
         } else {
             traffic.countUnauthorized()
             response = tenant.errorResponse(status: 401)
         }
+        if let window { response.extraHeaders += window.headers }
 
         switch decision.outcome {
         case .reset:

@@ -39,6 +39,7 @@ struct Options {
       common:    --seed N (1) --users N (50) --api-key KEY (test-key) --max-seconds S (600)
                  --port N (0 = any) --truth PATH
       limits:    --rate-limit N/s  --rate-limit-min N  --no-retry-after
+             --rate-limit-headers (answers carry X-RateLimit-Limit/Remaining/Reset of the fuller window)
       latency:   --latency MS or MIN-MAX (held after the request is counted, before the answer)
       hold:      --hold-after N (requests after the N-th wait unanswered until GET /_fake/release)
       faults:    --fail-rate F  --reset-rate F  --truncate-rate F  --stall-ms MS  --stall-rate F
@@ -119,6 +120,7 @@ struct Options {
                 guard let n = Int(number), n >= 1 else { throw UsageError(description: "--rate-limit-min: expected N >= 1, got '\(text)'") }
                 options.limits.perMinute = n
             case "--no-retry-after": try noValue(); options.limits.sendRetryAfter = false
+            case "--rate-limit-headers": try noValue(); options.limits.sendRateLimitHeaders = true
             case "--latency":
                 let text = try value()
                 let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }

@@ -8,13 +8,29 @@ final class TrafficControl: Sendable {
         var perSecond: Int?
         var perMinute: Int?
         var sendRetryAfter = true
+        /// Whether admitted answers carry `X-RateLimit-Limit/Remaining/Reset` for the fuller window.
+        var sendRateLimitHeaders = false
+    }
+
+    /// The fuller window after an admitted request, as `X-RateLimit-*` headers tell it.
+    struct WindowState: Sendable, Equatable {
+        var limit: Int
+        var remaining: Int
+        /// Whole seconds (at least 1) until the window's oldest request leaves it.
+        var resetSeconds: Int
+
+        var headers: [(String, String)] {
+            [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Remaining", String(remaining)),
+             ("X-RateLimit-Reset", String(resetSeconds))]
+        }
     }
 
     enum Admission: Sendable {
         /// Over a limit: answer 429, suggesting a wait of `retryAfter` seconds.
         case limited(retryAfter: Int)
-        /// Go ahead; `number` is the 1-based real request count.
-        case admitted(number: Int)
+        /// Go ahead; `number` is the 1-based real request count; `window` is set when the
+        /// limits are told in headers.
+        case admitted(number: Int, window: WindowState?)
     }
 
     enum FaultKind: Sendable { case fail, reset, truncate, stall }
@@ -69,7 +85,14 @@ final class TrafficControl: Sendable {
             }
             if limits.perSecond != nil { s.admittedSecond.add(now) }
             if limits.perMinute != nil { s.admittedMinute.add(now) }
-            return .admitted(number: s.stats.requests)
+            guard limits.sendRateLimitHeaders else { return .admitted(number: s.stats.requests, window: nil) }
+            let windows = [(limits.perSecond, s.admittedSecond), (limits.perMinute, s.admittedMinute)]
+                .compactMap { limit, window in
+                    limit.map { WindowState(limit: $0, remaining: max(0, $0 - window.count),
+                                            resetSeconds: window.secondsUntilOldestLeaves(now: now)) }
+                }
+            let fullest = windows.min { ($0.remaining, -$0.resetSeconds) < ($1.remaining, -$1.resetSeconds) }
+            return .admitted(number: s.stats.requests, window: fullest)
         }
     }
 
@@ -140,6 +163,14 @@ struct TimeWindow {
     mutating func add(_ time: UInt64) {
         prune(now: time)
         times.append(time)
+    }
+
+    /// Whole seconds (at least 1) until the oldest entry leaves the window.
+    func secondsUntilOldestLeaves(now: UInt64) -> Int {
+        guard head < times.count else { return 1 }
+        let leavesAt = times[head] &+ span
+        let wait = leavesAt > now ? leavesAt - now : 0
+        return max(1, Int((wait + 999_999_999) / 1_000_000_000))
     }
 
     /// Whole seconds (at least 1) until the window holds fewer than `limit` entries.

@@ -145,6 +145,16 @@ struct RateLimiterTests {
         #expect(await limiter.margin > .milliseconds(50))
     }
 
+    @Test func aWindowTheServerSaysIsSpentPausesEverythingWithoutWideningTheMargin() async throws {
+        let clock = VirtualClock()
+        let limiter = Limiter([.perSecond(10)], margin: 0.02, clock: clock)
+        let first = try await limiter.acquire()
+        await limiter.serverExhausted(for: 2)
+        let next = try await limiter.acquire()
+        #expect(next.startedAt.seconds - first.startedAt.seconds >= 2 - 1e-9)
+        #expect(await limiter.margin == .milliseconds(20))
+    }
+
     @Test func aCancelledWaitCountsAsSentAndBlocksNoOne() async throws {
         let clock = VirtualClock()
         let limiter = Limiter([.perSecond(1)], margin: 0, clock: clock)

@@ -117,3 +117,27 @@ struct RetryPolicyTests {
         #expect(delay(2, 0.5, retryAfter: 600) == 30)
     }
 }
+
+/// `X-RateLimit-*` feedback: a spent window pauses the client until its reset.
+struct RateLimitFeedbackTests {
+    static func exhausted(_ headers: [String: String], now: Date = Date(timeIntervalSince1970: 1_800_000_000)) -> TimeInterval? {
+        RateLimitFeedback.exhaustedFor(header: { name in headers.first { $0.key.lowercased() == name.lowercased() }?.value }, now: now)
+    }
+
+    @Test func aSpentWindowPausesUntilItsResetInSecondsOrAsAnEpoch() {
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3"]) == 3)
+        #expect(Self.exhausted(["x-ratelimit-remaining": " 0 ", "x-ratelimit-reset": "0.5"]) == 0.5)
+        #expect(Self.exhausted(["RateLimit-Remaining": "0", "RateLimit-Reset": "7"]) == 7)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1800000012"]) == 12)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1799999990"]) == 0)
+    }
+
+    @Test func roomLeftOrNoResetOrNonsenseIsNoPause() {
+        #expect(Self.exhausted([:]) == nil)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "4", "X-RateLimit-Reset": "3"]) == nil)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "0"]) == nil)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "none", "X-RateLimit-Reset": "3"]) == nil)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "-2"]) == nil)
+        #expect(Self.exhausted(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "inf"]) == nil)
+    }
+}

@@ -24,6 +24,20 @@ struct RateLimitOptionTests {
         #expect(try await unlimited.stats()["rate_limited"] as? Int ?? 0 > 0)
     }
 
+    /// A service that says in its answers that its window is spent (`X-RateLimit-Remaining: 0`
+    /// and `X-RateLimit-Reset`) is waited out: the 1/s tenant above, with no limit declared
+    /// or given, now gets no 429.
+    @Test func aWindowTheAnswersSaySpentIsWaitedOutWithoutA429() async throws {
+        let tenant = try await FakeTenant("codefresh", ["--users", "12", "--seed", "8", "--rate-limit", "1/s", "--rate-limit-headers"])
+        let outcome = try await syncJSON("codefresh", ["--base-url", tenant.url],
+                                         environment: ["BATON_CODEFRESH_API_KEY": tenant.apiKey])
+        #expect(outcome.result.status == 0, "\(outcome.result.stderr)")
+        expectEqual(outcome.snapshot, try tenant.truth())
+        let stats = try await tenant.stats()
+        #expect(stats["rate_limited"] as? Int == 0, "\(stats)")
+        #expect(stats["requests"] as? Int == 2, "\(stats)")
+    }
+
     @Test func aBadRateIsAUsageErrorOfOneLine() async throws {
         let result = try await connhost(["sync", "codefresh", "--api-key", "k", "--rate-limit", "fast"])
         #expect(result.status == 2)

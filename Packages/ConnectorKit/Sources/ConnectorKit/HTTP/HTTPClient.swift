@@ -147,6 +147,9 @@ public final class HTTPClient: Sendable {
         }
         let http = response as? HTTPURLResponse
         let status = http?.statusCode ?? 0
+        if status != 429, let http, let wait = RateLimitFeedback.exhaustedFor(header: { http.value(forHTTPHeaderField: $0) }) {
+            await limiter.serverExhausted(for: min(wait, context.maxBackoff))
+        }
         guard (200..<300).contains(status) else {
             let retryAfter = RetryPolicy.retryAfter(http?.value(forHTTPHeaderField: "Retry-After"))
             if status == 429 { await noteRateLimited(retryAfter: retryAfter) }

@@ -28,7 +28,9 @@ import Foundation
 ///   matters less than never being refused;
 /// - a 429 means the server counted differently anyway: ``serverRefused(retryAfter:)``
 ///   holds everything back as long as it asks and widens the margin for the rest of the
-///   sync, so one misjudgement costs one retry, not one per window.
+///   sync, so one misjudgement costs one retry, not one per window; and a server that says
+///   in an answer that its window is spent (``serverExhausted(for:)``) is believed before
+///   it has to refuse anything.
 ///
 /// The clock is injected, so the schedule can be checked in virtual time.
 public actor RateLimiter<C: Clock> where C.Duration == Duration {
@@ -120,11 +122,21 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration {
     /// Records that the server answered 429: nothing starts for `retryAfter` seconds (when
     /// it said), and every later window gets a wider margin.
     public func serverRefused(retryAfter: TimeInterval?) {
-        if let retryAfter, retryAfter > 0 {
-            let until = clock.now.advanced(by: .seconds(retryAfter))
-            pausedUntil = pausedUntil.map { max($0, until) } ?? until
-        }
+        if let retryAfter { pause(for: retryAfter) }
         margin = min(margin * 2 + .milliseconds(10), .seconds(1))
+    }
+
+    /// Records that the server said its window is spent for `seconds` (in an answer's
+    /// rate-limit headers): nothing starts until then. Not a misjudgement, unlike a 429:
+    /// the margin stays as it is.
+    public func serverExhausted(for seconds: TimeInterval) {
+        pause(for: seconds)
+    }
+
+    private func pause(for seconds: TimeInterval) {
+        guard seconds > 0, seconds.isFinite else { return }
+        let until = clock.now.advanced(by: .seconds(seconds))
+        pausedUntil = pausedUntil.map { max($0, until) } ?? until
     }
 
     /// When request `id` may start, and whether to look again before then.
