@@ -119,9 +119,11 @@ import Testing
     }
 
     /// A config with one slow Aha! instance on `every 1s`, and its tenant.
-    static func slowInstance(_ work: TemporaryDirectory) async throws -> (FakeTenant, String) {
-        // Every request waits 1.5 s: a sync takes several seconds, so a stop lands in the middle.
-        let aha = try await FakeTenant("aha", ["--users", "600", "--teams", "4", "--stall-ms", "1500"])
+    static func heldInstance(_ work: TemporaryDirectory) async throws -> (FakeTenant, String) {
+        // The first sync makes 4 requests (3 user pages, 1 team page); every request after
+        // them is held until GET /_fake/release, so the second sync is still running when a
+        // stop lands, however slowly the test runs.
+        let aha = try await FakeTenant("aha", ["--users", "600", "--teams", "4", "--hold-after", "4"])
         let config = work.file("host-config.json")
         try Data("""
             {"pluginsDirectory": "\(Products.directory)", "state": {"directory": "state"},
@@ -148,7 +150,7 @@ import Testing
 
     @Test func sigtermMidSyncExitsCleanlyAndKeepsThePreviousSnapshot() async throws {
         let work = try TemporaryDirectory("serve")
-        let (aha, config) = try await Self.slowInstance(work)
+        let (aha, config) = try await Self.heldInstance(work)
         let serve = try Self.serve(config, aha)
         let ok = try #require(try await Self.okThenRunning(config))
         let snapshot = try #require(ok["snapshot"] as? String)
@@ -168,7 +170,7 @@ import Testing
 
     @Test func afterKill9TheNextStartMarksTheRunInterruptedAndRunsOn() async throws {
         let work = try TemporaryDirectory("serve")
-        let (aha, config) = try await Self.slowInstance(work)
+        let (aha, config) = try await Self.heldInstance(work)
         let first = try Self.serve(config, aha)
         _ = try #require(try await Self.okThenRunning(config))
         first.send(SIGKILL)
@@ -177,6 +179,7 @@ import Testing
         let left = try await Self.list("syncs", config: config)
         #expect(left.first?["status"] as? String == "running")
         let killedID = left.first?["sync_id"] as? String
+        _ = try await aha.get("/_fake/release")
 
         let second = try Self.serve(config, aha)
         #expect(try await eventually(timeout: 90) {
