@@ -13,7 +13,7 @@ final class TrafficControl: Sendable {
     }
 
     /// The fuller window after an admitted request, as `X-RateLimit-*` headers tell it.
-    struct WindowState: Sendable, Equatable {
+    struct WindowState: Sendable {
         var limit: Int
         var remaining: Int
         /// Whole seconds (at least 1) until the window's oldest request leaves it.
@@ -89,7 +89,7 @@ final class TrafficControl: Sendable {
             let windows = [(limits.perSecond, s.admittedSecond), (limits.perMinute, s.admittedMinute)]
                 .compactMap { limit, window in
                     limit.map { WindowState(limit: $0, remaining: max(0, $0 - window.count),
-                                            resetSeconds: window.secondsUntilOldestLeaves(now: now)) }
+                                            resetSeconds: window.secondsUntilSlot(now: now, limit: window.count)) }
                 }
             let fullest = windows.min { ($0.remaining, -$0.resetSeconds) < ($1.remaining, -$1.resetSeconds) }
             return .admitted(number: s.stats.requests, window: fullest)
@@ -163,14 +163,6 @@ struct TimeWindow {
     mutating func add(_ time: UInt64) {
         prune(now: time)
         times.append(time)
-    }
-
-    /// Whole seconds (at least 1) until the oldest entry leaves the window.
-    func secondsUntilOldestLeaves(now: UInt64) -> Int {
-        guard head < times.count else { return 1 }
-        let leavesAt = times[head] &+ span
-        let wait = leavesAt > now ? leavesAt - now : 0
-        return max(1, Int((wait + 999_999_999) / 1_000_000_000))
     }
 
     /// Whole seconds (at least 1) until the window holds fewer than `limit` entries.
