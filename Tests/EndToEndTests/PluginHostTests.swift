@@ -1,4 +1,5 @@
 import Foundation
+import ConnectorHost
 import ConnectorKit
 import Testing
 
@@ -79,7 +80,11 @@ struct PluginHostTests {
             chmod(plugins.path, 0o755)
             chmod(copies.path, 0o755)
             for file in ["connhost", "libConnectorKit.so"] {
-                try copyExecutable(Products.directory + "/" + file, to: copies.file(file))
+                // Not FileManager.copyItem: a child another test spawns meanwhile inherits its
+                // write descriptor, and the copy then fails to run ("Text file busy").
+                // AtomicFile writes through a close-on-exec descriptor.
+                try AtomicFile.write(Data(contentsOf: URL(fileURLWithPath: Products.directory + "/" + file)), to: copies.file(file))
+                chmod(copies.file(file), 0o755)
             }
             command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", copies.file("connhost")]
                 + command.dropFirst()
